@@ -1,0 +1,62 @@
+//! Use cases that span the domain and the store: what the API, the pages and the CLI call.
+
+pub mod profiles;
+pub mod tokens;
+
+use std::sync::Arc;
+
+use crate::config::Settings;
+use crate::domain::field_error::FieldErrors;
+use crate::store::{Db, StoreError};
+
+/// What every use case needs: the database and the settings.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+}
+
+/// Why a use case did not happen, in terms the caller can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("invalid input: {0}")]
+    Validation(FieldErrors),
+    #[error("{0}")]
+    NotFound(String),
+    /// The request clashes with stored state; `errors` names the fields involved.
+    #[error("{message}")]
+    Conflict {
+        message: String,
+        errors: FieldErrors,
+    },
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn conflict(message: impl Into<String>) -> Self {
+        AppError::Conflict {
+            message: message.into(),
+            errors: FieldErrors::new(),
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound("not found".into()),
+            StoreError::Unique(m) => AppError::conflict(m),
+            StoreError::Unavailable(m) => AppError::Unavailable(m),
+            StoreError::Corrupt(_) | StoreError::Other(_) => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(e: FieldErrors) -> Self {
+        AppError::Validation(e)
+    }
+}

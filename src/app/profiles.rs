@@ -1,0 +1,286 @@
+//! Signing up, reading, changing and erasing mentees and mentors.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{App, AppError};
+use crate::domain::cursor::Cursor;
+use crate::domain::field_error::FieldErrors;
+use crate::domain::input::{MenteeInput, MentorInput};
+use crate::domain::profile::{
+    Mentee, MenteeId, MenteeStatus, Mentor, MentorId, MentorStatus, ProfileKind, StatusChangeError,
+};
+use crate::domain::validate::{self, Rules};
+use crate::store::profiles::{self as rows, Page};
+use crate::store::{AnyConnection, StoreError, now, write_tx};
+
+/// What the use cases need to know about a kind of profile.
+pub trait Profile: Sized + Send + 'static {
+    type Input: Send + 'static;
+    type Status: Copy + Send + 'static;
+    const KIND: ProfileKind;
+
+    fn new(
+        id: Uuid,
+        input: &Self::Input,
+        rules: Rules<'_>,
+        at: DateTime<Utc>,
+    ) -> Result<Self, FieldErrors>;
+    /// Lays a partial update over the current details and checks the result.
+    fn update(&mut self, input: Self::Input, rules: Rules<'_>) -> Result<(), FieldErrors>;
+    fn change_status(&mut self, to: Self::Status) -> Result<(), StatusChangeError>;
+    fn touch(&mut self, at: DateTime<Utc>);
+
+    fn insert(conn: &mut AnyConnection, profile: &Self) -> Result<(), StoreError>;
+    fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Self>, StoreError>;
+    fn save(conn: &mut AnyConnection, profile: &Self) -> Result<(), StoreError>;
+    fn list(
+        conn: &mut AnyConnection,
+        status: Option<Self::Status>,
+        after: i64,
+        limit: i64,
+    ) -> Result<Page<Self>, StoreError>;
+}
+
+impl Profile for Mentee {
+    type Input = MenteeInput;
+    type Status = MenteeStatus;
+    const KIND: ProfileKind = ProfileKind::Mentee;
+
+    fn new(
+        id: Uuid,
+        input: &MenteeInput,
+        rules: Rules<'_>,
+        at: DateTime<Utc>,
+    ) -> Result<Self, FieldErrors> {
+        Ok(Mentee {
+            id: MenteeId(id),
+            details: validate::mentee(input, rules)?,
+            status: MenteeStatus::Waiting,
+            created_at: at,
+            updated_at: at,
+        })
+    }
+
+    fn update(&mut self, input: MenteeInput, rules: Rules<'_>) -> Result<(), FieldErrors> {
+        self.details = validate::mentee(&MenteeInput::updated(&self.details, input), rules)?;
+        Ok(())
+    }
+
+    fn change_status(&mut self, to: MenteeStatus) -> Result<(), StatusChangeError> {
+        self.status = self.status.change_to(to)?;
+        Ok(())
+    }
+
+    fn touch(&mut self, at: DateTime<Utc>) {
+        self.updated_at = at;
+    }
+
+    fn insert(conn: &mut AnyConnection, profile: &Self) -> Result<(), StoreError> {
+        rows::insert_mentee(conn, profile)
+    }
+
+    fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Self>, StoreError> {
+        rows::find_mentee(conn, id)
+    }
+
+    fn save(conn: &mut AnyConnection, profile: &Self) -> Result<(), StoreError> {
+        rows::update_mentee(conn, profile)
+    }
+
+    fn list(
+        conn: &mut AnyConnection,
+        status: Option<MenteeStatus>,
+        after: i64,
+        limit: i64,
+    ) -> Result<Page<Self>, StoreError> {
+        rows::list_mentees(conn, status, after, limit)
+    }
+}
+
+impl Profile for Mentor {
+    type Input = MentorInput;
+    type Status = MentorStatus;
+    const KIND: ProfileKind = ProfileKind::Mentor;
+
+    fn new(
+        id: Uuid,
+        input: &MentorInput,
+        rules: Rules<'_>,
+        at: DateTime<Utc>,
+    ) -> Result<Self, FieldErrors> {
+        Ok(Mentor {
+            id: MentorId(id),
+            details: validate::mentor(input, rules)?,
+            status: MentorStatus::Active,
+            active_mentees: 0,
+            created_at: at,
+            updated_at: at,
+        })
+    }
+
+    fn update(&mut self, input: MentorInput, rules: Rules<'_>) -> Result<(), FieldErrors> {
+        let details = validate::mentor(&MentorInput::updated(&self.details, input), rules)?;
+        if u32::from(details.capacity.get()) < self.active_mentees {
+            return Err(FieldErrors::single(
+                "capacity",
+                format!(
+                    "cannot be below the {} mentees this mentor has now",
+                    self.active_mentees
+                ),
+            ));
+        }
+        self.details = details;
+        Ok(())
+    }
+
+    fn change_status(&mut self, to: MentorStatus) -> Result<(), StatusChangeError> {
+        self.status = to;
+        Ok(())
+    }
+
+    fn touch(&mut self, at: DateTime<Utc>) {
+        self.updated_at = at;
+    }
+
+    fn insert(conn: &mut AnyConnection, profile: &Self) -> Result<(), StoreError> {
+        rows::insert_mentor(conn, profile)
+    }
+
+    fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Self>, StoreError> {
+        rows::find_mentor(conn, id)
+    }
+
+    fn save(conn: &mut AnyConnection, profile: &Self) -> Result<(), StoreError> {
+        rows::update_mentor(conn, profile)
+    }
+
+    fn list(
+        conn: &mut AnyConnection,
+        status: Option<MentorStatus>,
+        after: i64,
+        limit: i64,
+    ) -> Result<Page<Self>, StoreError> {
+        rows::list_mentors(conn, status, after, limit)
+    }
+}
+
+fn not_found<P: Profile>(id: Uuid) -> AppError {
+    AppError::NotFound(format!("there is no {} with id {id}", P::KIND.noun()))
+}
+
+/// A unique-email refusal, in words the person understands.
+fn email_taken<P: Profile>(e: StoreError) -> AppError {
+    match e {
+        StoreError::Unique(_) => AppError::Conflict {
+            message: format!(
+                "a {} with this email address has already signed up",
+                P::KIND.noun()
+            ),
+            errors: FieldErrors::single("email", "is already signed up"),
+        },
+        other => other.into(),
+    }
+}
+
+fn status_error(e: StatusChangeError) -> AppError {
+    match e {
+        StatusChangeError::NotSettable(m) => FieldErrors::single("status", m).into(),
+        StatusChangeError::Conflict(m) => AppError::Conflict {
+            message: m.clone(),
+            errors: FieldErrors::single("status", m),
+        },
+    }
+}
+
+fn rules(
+    app: &App,
+) -> (
+    std::sync::Arc<crate::domain::taxonomy::Taxonomy>,
+    crate::domain::profile::Capacity,
+) {
+    (
+        app.settings.taxonomy.clone(),
+        app.settings.matching.default_capacity,
+    )
+}
+
+/// Signs a person up. The profile is durable when this returns.
+pub async fn create<P: Profile>(app: &App, input: P::Input) -> Result<P, AppError> {
+    let (taxonomy, default_capacity) = rules(app);
+    let rules = Rules {
+        taxonomy: &taxonomy,
+        default_capacity,
+    };
+    let profile = P::new(Uuid::now_v7(), &input, rules, now().and_utc())?;
+    app.db
+        .run(move |conn| {
+            write_tx(conn, |conn| P::insert(conn, &profile)).map_err(email_taken::<P>)?;
+            Ok(profile)
+        })
+        .await
+}
+
+pub async fn get<P: Profile>(app: &App, id: Uuid) -> Result<P, AppError> {
+    app.db
+        .run(move |conn| P::find(conn, id)?.ok_or_else(|| not_found::<P>(id)))
+        .await
+}
+
+/// Applies a partial update and, when given, a status change, all or nothing.
+pub async fn update<P: Profile>(
+    app: &App,
+    id: Uuid,
+    input: P::Input,
+    status: Option<P::Status>,
+) -> Result<P, AppError> {
+    let (taxonomy, default_capacity) = rules(app);
+    app.db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let mut profile = P::find(conn, id)?.ok_or_else(|| not_found::<P>(id))?;
+                let rules = Rules {
+                    taxonomy: &taxonomy,
+                    default_capacity,
+                };
+                profile.update(input, rules)?;
+                if let Some(status) = status {
+                    profile.change_status(status).map_err(status_error)?;
+                }
+                profile.touch(now().and_utc());
+                P::save(conn, &profile).map_err(email_taken::<P>)?;
+                Ok(profile)
+            })
+        })
+        .await
+}
+
+/// Erases the person's personal data; afterwards the profile is gone from every answer.
+pub async fn erase<P: Profile>(app: &App, id: Uuid) -> Result<(), AppError> {
+    app.db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                if rows::erase(conn, P::KIND, id, now())? {
+                    Ok(())
+                } else {
+                    Err(not_found::<P>(id))
+                }
+            })
+        })
+        .await
+}
+
+/// A page of profiles in sign-up order, and the cursor for the next page if there is one.
+pub async fn list<P: Profile>(
+    app: &App,
+    status: Option<P::Status>,
+    cursor: Option<Cursor>,
+    limit: u32,
+) -> Result<(Vec<P>, Option<Cursor>), AppError> {
+    let after = cursor.map_or(0, |c| c.after);
+    let page = app
+        .db
+        .run(move |conn| P::list(conn, status, after, i64::from(limit)))
+        .await?;
+    Ok((page.items, page.next_after.map(|after| Cursor { after })))
+}

@@ -1,0 +1,122 @@
+//! The `belong` command line: a thin layer over the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::app::tokens;
+use crate::config::Settings;
+use crate::domain::role::Role;
+use crate::startup;
+
+/// Belong pairs new clinicians with experienced mentors, so nobody starts alone.
+#[derive(Debug, Parser)]
+#[command(name = "belong", version, about, long_about = None)]
+pub struct Cli {
+    /// A TOML file laid over the built-in defaults (environment variables BELONG__SECTION__KEY win over both).
+    #[arg(long, global = true, env = "BELONG_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web service, its migrations and its workers (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make an API token; it is printed once, alone on the last line, and stored only as a hash.
+    Create {
+        /// Who or what the token is for, e.g. "HR sync".
+        #[arg(long)]
+        name: String,
+        /// coordinator: everything; integration: profiles, and reading matches and emails.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Coordinator,
+    Integration,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Coordinator => Role::Coordinator,
+            RoleArg::Integration => Role::Integration,
+        }
+    }
+}
+
+/// Runs the command line; every failure becomes a message and a non-zero exit.
+pub fn run(cli: Cli) -> ExitCode {
+    match execute(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("belong: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn execute(cli: Cli) -> Result<(), String> {
+    let settings = Settings::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            crate::telemetry::init();
+            let listener = startup::bind(&settings).map_err(|e| e.to_string())?;
+            let (app, applied) = startup::open(settings).map_err(|e| e.to_string())?;
+            for name in applied {
+                tracing::info!(migration = %name, "applied migration");
+            }
+            actix_web::rt::System::new()
+                .block_on(startup::serve(app, listener))
+                .map_err(|e| format!("the server stopped: {e}"))
+        }
+        Command::Migrate => {
+            let (_, applied) = startup::open(settings).map_err(|e| e.to_string())?;
+            if applied.is_empty() {
+                println!("The database is up to date.");
+            }
+            for name in applied {
+                println!("applied {name}");
+            }
+            Ok(())
+        }
+        Command::Token(TokenCommand::Create { name, role }) => {
+            let role = Role::from(role);
+            let (app, _) = startup::open(settings).map_err(|e| e.to_string())?;
+            let token = tokens::create(&app.db, &name, role).map_err(|e| e.to_string())?;
+            println!(
+                "Created a {role} token named \"{}\". It is shown only this once:",
+                name.trim()
+            );
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

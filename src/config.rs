@@ -1,0 +1,386 @@
+//! Typed settings, layered: the built-in `config/default.toml` → the file named by `--config`
+//! or `BELONG_CONFIG` → `BELONG__SECTION__KEY` environment variables. Everything is checked at
+//! start-up, and a bad value stops the process with one line that names the key.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use url::Url;
+
+use crate::domain::profile::Capacity;
+use crate::domain::taxonomy::{Entry, Taxonomy, TaxonomySpec};
+use crate::store::DatabaseUrl;
+
+/// The defaults shipped with Belong, compiled into the binary.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// A setting that cannot be used, with the key it belongs to.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(String);
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub email: EmailSettings,
+    pub matching: MatchingSettings,
+    pub taxonomy: Arc<Taxonomy>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    pub public_url: Url,
+    pub max_body_bytes: usize,
+    /// HTTP worker threads; `None` means one per CPU core.
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    pub url: DatabaseUrl,
+    pub pool_size: u32,
+    pub pool_timeout_secs: u64,
+    pub sqlite_busy_timeout_ms: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailTransport {
+    File,
+    Smtp,
+}
+
+#[derive(Debug, Clone)]
+pub struct EmailSettings {
+    pub transport: EmailTransport,
+    pub file_dir: PathBuf,
+    pub smtp_url: Option<Url>,
+    pub from: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct MatchingSettings {
+    pub default_capacity: Capacity,
+}
+
+impl Settings {
+    /// Loads and checks the settings; `file` is the `--config` file, if any.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_with_env(file, std::env::vars())
+    }
+
+    /// As [`Self::load`], with the environment given explicitly (for tests).
+    pub fn load_with_env(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let mut builder = config::Config::builder().add_source(config::File::from_str(
+            DEFAULT_TOML,
+            config::FileFormat::Toml,
+        ));
+        if let Some(path) = file {
+            if !path.is_file() {
+                return Err(ConfigError(format!(
+                    "--config: {} is not a readable file",
+                    path.display()
+                )));
+            }
+            builder = builder.add_source(config::File::from(path).required(true));
+        }
+        let env: config::Map<String, String> = env
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("BELONG__"))
+            .collect();
+        builder = builder.add_source(
+            config::Environment::with_prefix("BELONG")
+                .prefix_separator("__")
+                .separator("__")
+                .source(Some(env)),
+        );
+        let raw: RawSettings = builder
+            .build()
+            .and_then(config::Config::try_deserialize)
+            .map_err(|e| ConfigError(one_line(&e.to_string())))?;
+        raw.check()
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn invalid(key: &str, message: impl std::fmt::Display) -> ConfigError {
+    ConfigError(format!("{key}: {message}"))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    server: RawServer,
+    database: RawDatabase,
+    email: RawEmail,
+    matching: RawMatching,
+    taxonomy: RawTaxonomy,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServer {
+    host: String,
+    port: u16,
+    public_url: String,
+    max_body_bytes: usize,
+    workers: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDatabase {
+    url: String,
+    pool_size: u32,
+    pool_timeout_secs: u64,
+    sqlite_busy_timeout_ms: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEmail {
+    transport: EmailTransport,
+    file_dir: PathBuf,
+    smtp_url: String,
+    from: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMatching {
+    default_capacity: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTaxonomy {
+    professions: Vec<RawEntry>,
+    specialties: Vec<RawSpecialty>,
+    sites: Vec<RawEntry>,
+    goals: Vec<RawEntry>,
+    affinity_groups: Vec<RawEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    code: String,
+    label: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpecialty {
+    code: String,
+    label: String,
+    #[serde(default)]
+    related: Vec<String>,
+}
+
+impl From<RawEntry> for Entry {
+    fn from(raw: RawEntry) -> Self {
+        Entry {
+            code: raw.code,
+            label: raw.label,
+        }
+    }
+}
+
+impl RawSettings {
+    fn check(self) -> Result<Settings, ConfigError> {
+        let s = self.server;
+        if s.host.trim().is_empty() {
+            return Err(invalid("server.host", "must not be empty"));
+        }
+        let public_url = Url::parse(&s.public_url)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+            .ok_or_else(|| {
+                invalid(
+                    "server.public_url",
+                    format!("\"{}\" is not an absolute http(s) URL", s.public_url),
+                )
+            })?;
+        if s.max_body_bytes < 1024 {
+            return Err(invalid("server.max_body_bytes", "must be at least 1024"));
+        }
+        let server = ServerSettings {
+            host: s.host,
+            port: s.port,
+            public_url,
+            max_body_bytes: s.max_body_bytes,
+            workers: (s.workers > 0).then_some(s.workers),
+        };
+
+        let d = self.database;
+        let database = DatabaseSettings {
+            url: DatabaseUrl::parse(&d.url).map_err(|e| invalid("database.url", e))?,
+            pool_size: match d.pool_size {
+                1..=200 => d.pool_size,
+                _ => return Err(invalid("database.pool_size", "must be from 1 to 200")),
+            },
+            pool_timeout_secs: match d.pool_timeout_secs {
+                1..=600 => d.pool_timeout_secs,
+                _ => {
+                    return Err(invalid(
+                        "database.pool_timeout_secs",
+                        "must be from 1 to 600",
+                    ));
+                }
+            },
+            sqlite_busy_timeout_ms: d.sqlite_busy_timeout_ms,
+        };
+
+        let e = self.email;
+        let smtp_url = match e.smtp_url.trim() {
+            "" => None,
+            text => Some(
+                Url::parse(text)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "smtp" | "smtps"))
+                    .ok_or_else(|| {
+                        invalid(
+                            "email.smtp_url",
+                            "must be a URL like smtp://host:port or smtps://user:pass@host:465",
+                        )
+                    })?,
+            ),
+        };
+        if e.transport == EmailTransport::Smtp && smtp_url.is_none() {
+            return Err(invalid(
+                "email.smtp_url",
+                "is required when email.transport is smtp",
+            ));
+        }
+        if e.from.trim().is_empty() || !e.from.contains('@') {
+            return Err(invalid(
+                "email.from",
+                "must be an address like Name <name@hospital.org>",
+            ));
+        }
+        let email = EmailSettings {
+            transport: e.transport,
+            file_dir: e.file_dir,
+            smtp_url,
+            from: e.from,
+        };
+
+        let matching = MatchingSettings {
+            default_capacity: Capacity::parse(self.matching.default_capacity)
+                .map_err(|m| invalid("matching.default_capacity", m))?,
+        };
+
+        let t = self.taxonomy;
+        let entries = |list: Vec<RawEntry>| list.into_iter().map(Entry::from).collect();
+        let taxonomy = Taxonomy::new(TaxonomySpec {
+            professions: entries(t.professions),
+            specialties: t
+                .specialties
+                .into_iter()
+                .map(|s| {
+                    (
+                        Entry {
+                            code: s.code,
+                            label: s.label,
+                        },
+                        s.related,
+                    )
+                })
+                .collect(),
+            sites: entries(t.sites),
+            goals: entries(t.goals),
+            affinity_groups: entries(t.affinity_groups),
+        })
+        .map_err(ConfigError)?;
+
+        Ok(Settings {
+            server,
+            database,
+            email,
+            matching,
+            taxonomy: Arc::new(taxonomy),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_load_and_hold_the_contract_codes() {
+        let s = Settings::load_with_env(None, env(&[])).expect("defaults load");
+        assert_eq!(s.server.port, 8080);
+        assert_eq!(s.server.public_url.as_str(), "http://localhost:8080/");
+        assert!(matches!(s.database.url, DatabaseUrl::Sqlite(_)));
+        assert_eq!(s.email.transport, EmailTransport::File);
+        let t = &s.taxonomy;
+        for code in ["registered_nurse", "social_worker", "radiographer"] {
+            assert!(t.professions.contains(code), "{code}");
+        }
+        for code in ["emergency", "home_health", "neonatal_intensive_care"] {
+            assert!(t.specialties.contains(code), "{code}");
+        }
+        assert!(t.goals.contains("wellbeing") && t.affinity_groups.contains("veteran"));
+        assert!(t.sites.contains("community_clinic"));
+    }
+
+    #[test]
+    fn environment_overrides_and_bad_values_name_the_key() {
+        let s = Settings::load_with_env(
+            None,
+            env(&[
+                ("BELONG__SERVER__PORT", "9191"),
+                ("BELONG__DATABASE__URL", "postgres://u@127.0.0.1/db"),
+            ]),
+        )
+        .expect("loads");
+        assert_eq!(s.server.port, 9191);
+        assert!(matches!(s.database.url, DatabaseUrl::Postgres(_)));
+
+        let err = Settings::load_with_env(None, env(&[("BELONG__SERVER__PORT", "eighty")]))
+            .expect_err("bad port");
+        assert!(err.to_string().contains("server.port"), "{err}");
+        let err = Settings::load_with_env(None, env(&[("BELONG__DATABASE__URL", "mysql://x")]))
+            .expect_err("bad scheme");
+        assert!(err.to_string().contains("database.url"), "{err}");
+        let err = Settings::load_with_env(None, env(&[("BELONG__EMAIL__TRANSPORT", "smtp")]))
+            .expect_err("smtp without url");
+        assert!(err.to_string().contains("email.smtp_url"), "{err}");
+        let err = Settings::load_with_env(None, env(&[("BELONG__SERVER__PROT", "1")]))
+            .expect_err("unknown key");
+        assert!(err.to_string().contains("prot"), "{err}");
+    }
+
+    #[test]
+    fn a_hospital_file_replaces_lists() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("hospital.toml");
+        std::fs::write(
+            &path,
+            "[taxonomy]\nsites = [{ code = \"riverside\", label = \"Riverside\" }]\n",
+        )
+        .expect("write");
+        let s = Settings::load_with_env(Some(&path), env(&[])).expect("loads");
+        assert!(s.taxonomy.sites.contains("riverside"));
+        assert!(!s.taxonomy.sites.contains("north_campus"));
+        assert_eq!(s.taxonomy.sites.entries().len(), 1);
+    }
+}

@@ -1,0 +1,15 @@
+//! The domain: what a mentee, a mentor and a valid sign-up are, free of HTTP, SQL and email.
+//!
+//! Everything here is plain Rust over parsed types: once code holds a [`profile::MenteeDetails`],
+//! every rule of the contract already holds for it.
+
+pub mod cursor;
+pub mod email;
+pub mod field_error;
+pub mod input;
+pub mod language;
+pub mod profile;
+pub mod role;
+pub mod taxonomy;
+pub mod text;
+pub mod validate;

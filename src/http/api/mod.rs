@@ -1,0 +1,22 @@
+//! The JSON API under `/api/v1`.
+
+pub mod profile_body;
+pub mod profiles;
+pub mod service;
+pub mod views;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Registers every `/api/v1` route (each also lands in the OpenAPI document).
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(profiles::list_mentees)
+        .service(profiles::create_mentee)
+        .service(profiles::get_mentee)
+        .service(profiles::update_mentee)
+        .service(profiles::delete_mentee)
+        .service(profiles::list_mentors)
+        .service(profiles::create_mentor)
+        .service(profiles::get_mentor)
+        .service(profiles::update_mentor)
+        .service(profiles::delete_mentor);
+}

@@ -1,0 +1,60 @@
+//! Query strings for list endpoints: `status`, `limit` and `cursor`, and nothing else.
+
+use actix_web::HttpRequest;
+
+use super::problem::ApiError;
+use crate::domain::cursor::Cursor;
+use crate::domain::field_error::FieldErrors;
+
+pub const DEFAULT_LIMIT: u32 = 50;
+pub const MAX_LIMIT: u32 = 200;
+
+/// A parsed list query; `S` is the status type of the listed resource.
+#[derive(Debug)]
+pub struct ListQuery<S> {
+    pub status: Option<S>,
+    pub limit: u32,
+    pub cursor: Option<Cursor>,
+}
+
+/// The query's `key=value` pairs, percent-decoded.
+pub fn pairs(req: &HttpRequest) -> Result<Vec<(String, String)>, ApiError> {
+    serde_urlencoded::from_str(req.query_string())
+        .map_err(|e| ApiError::BadRequest(format!("the query string is malformed: {e}")))
+}
+
+impl<S> ListQuery<S> {
+    pub fn parse(
+        req: &HttpRequest,
+        parse_status: impl Fn(&str) -> Result<S, String>,
+    ) -> Result<Self, ApiError> {
+        let mut errors = FieldErrors::new();
+        let mut query = ListQuery {
+            status: None,
+            limit: DEFAULT_LIMIT,
+            cursor: None,
+        };
+        for (key, value) in pairs(req)? {
+            match key.as_str() {
+                "status" => query.status = errors.check("status", parse_status(&value)),
+                "limit" => {
+                    let limit = value
+                        .trim()
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|n| (1..=MAX_LIMIT).contains(n))
+                        .ok_or_else(|| format!("must be a whole number from 1 to {MAX_LIMIT}"));
+                    if let Some(limit) = errors.check("limit", limit) {
+                        query.limit = limit;
+                    }
+                }
+                "cursor" => query.cursor = errors.check("cursor", Cursor::decode(&value)),
+                _ => errors.add(
+                    key.clone(),
+                    "is not a query parameter here; use status, limit or cursor",
+                ),
+            }
+        }
+        errors.into_result(query).map_err(ApiError::Validation)
+    }
+}

@@ -1,0 +1,12 @@
+//! Belong: mentorship matching for the health professions.
+//!
+//! Data flows one way: [`http`] and [`cli`] → [`app`] (use cases) → [`domain`] + [`store`].
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod http;
+pub mod startup;
+pub mod store;
+pub mod telemetry;
