@@ -7,7 +7,7 @@ use actix_web::http::header;
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 
-use super::problem::{self, ApiError};
+use super::problem::ApiError;
 
 /// The routes the service answers, taken from the generated OpenAPI document so it cannot
 /// drift from the handlers.
@@ -72,14 +72,15 @@ pub async fn not_matched(req: HttpRequest, routes: web::Data<RouteTable>) -> Htt
     }
 }
 
-/// Turns any error answer that is not already problem+json (or an HTML page) into one.
+/// Turns the error answers actix makes itself (plain text or empty) into problem+json.
 pub fn problem_json<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let content_type = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    if content_type.starts_with(problem::CONTENT_TYPE) || content_type.starts_with("text/html") {
+    // Our own answers (problem+json, JSON, HTML) stay; actix's plain-text ones are replaced.
+    if content_type.starts_with("application/") || content_type.starts_with("text/html") {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();

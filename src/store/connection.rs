@@ -130,7 +130,8 @@ impl Db {
             .max_size(size)
             .min_idle(Some(1))
             .connection_timeout(timeout)
-            .test_on_check_out(false)
+            // A connection the server closed (restart, failover) is replaced, not handed out.
+            .test_on_check_out(true)
             .build(manager)?;
         Ok(Self {
             pool,

@@ -25,13 +25,11 @@ impl From<DieselError> for StoreError {
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 StoreError::Unique(info.message().to_string())
             }
-            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
-                StoreError::Unavailable(info.message().to_string())
-            }
-            DieselError::DatabaseError(_, ref info)
-                if info.message().contains("database is locked")
-                    || info.message().contains("database is busy") =>
-            {
+            DieselError::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                info,
+            ) => StoreError::Unavailable(info.message().to_string()),
+            DieselError::DatabaseError(_, ref info) if is_transient(info.message()) => {
                 StoreError::Unavailable(info.message().to_string())
             }
             other => StoreError::Other(other),
@@ -43,4 +41,19 @@ impl From<diesel::r2d2::PoolError> for StoreError {
     fn from(e: diesel::r2d2::PoolError) -> Self {
         StoreError::Unavailable(e.to_string())
     }
+}
+
+/// Messages of failures that say "not now" rather than "never": a lock held too long, or a
+/// server that went away (PostgreSQL reports several of these without a specific kind).
+fn is_transient(message: &str) -> bool {
+    [
+        "database is locked",
+        "database is busy",
+        "terminating connection",
+        "server closed the connection",
+        "no connection to the server",
+        "could not receive data from server",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
 }

@@ -1,0 +1,9 @@
+//! The HTTP API, end to end: the real service on a random port, on SQLite and PostgreSQL.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod errors;
+mod pagination;
+mod profiles;
+mod service;

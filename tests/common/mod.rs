@@ -1,0 +1,363 @@
+//! The test harness: the real service on a random port, on a fresh SQLite file or a fresh
+//! PostgreSQL database, with typed helpers for its API.
+#![allow(dead_code)]
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use belong::app::{App, tokens};
+use belong::config::Settings;
+use belong::domain::role::Role;
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use serde_json::{Value, json};
+
+/// The two storage backends every behaviour is checked on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where the test PostgreSQL server is; each test gets its own database on it.
+pub fn pg_admin_url() -> String {
+    std::env::var("BELONG_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A database of its own for one test, removed when dropped.
+pub struct TestDb {
+    pub url: String,
+    pub backend: Backend,
+    pg_name: Option<String>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestDb {
+    pub fn new(backend: Backend) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match backend {
+            Backend::Sqlite => TestDb {
+                url: format!("sqlite://{}", dir.path().join("belong.db").display()),
+                backend,
+                pg_name: None,
+                _dir: dir,
+            },
+            Backend::Postgres => {
+                let name = format!("belong_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = pg_admin_url();
+                let mut conn = PgConnection::establish(&admin).unwrap_or_else(|e| {
+                    panic!("PostgreSQL for tests is not reachable at {admin}: {e} (scripts/test starts it)")
+                });
+                conn.batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create test database");
+                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+                TestDb {
+                    url: format!("{base}/{name}"),
+                    backend,
+                    pg_name: Some(name),
+                    _dir: dir,
+                }
+            }
+        }
+    }
+
+    pub fn dir(&self) -> PathBuf {
+        self._dir.path().to_path_buf()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = &self.pg_name
+            && let Ok(mut conn) = PgConnection::establish(&pg_admin_url())
+        {
+            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+/// Settings for a test: the defaults, the test database, quiet email into the temp dir.
+pub fn settings(db: &TestDb, extra: &[(&str, &str)]) -> Settings {
+    let outbox = db.dir().join("outbox");
+    let mut env: Vec<(String, String)> = vec![
+        ("BELONG__DATABASE__URL".into(), db.url.clone()),
+        ("BELONG__SERVER__PORT".into(), "0".into()),
+        ("BELONG__SERVER__WORKERS".into(), "2".into()),
+        ("BELONG__DATABASE__POOL_SIZE".into(), "6".into()),
+        (
+            "BELONG__EMAIL__FILE_DIR".into(),
+            outbox.display().to_string(),
+        ),
+    ];
+    env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    Settings::load_with_env(None, env).expect("test settings")
+}
+
+/// The service running in this process on a random port.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub coordinator: String,
+    pub integration: String,
+    pub app: App,
+    pub db: TestDb,
+}
+
+pub async fn spawn(backend: Backend) -> TestApp {
+    spawn_with(TestDb::new(backend), &[]).await
+}
+
+pub async fn spawn_with(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
+    let settings = settings(&db, extra);
+    let (app, _) = tokio::task::spawn_blocking(move || belong::startup::open(settings))
+        .await
+        .expect("join")
+        .expect("service opens its database");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let server = belong::http::server(app.clone(), listener).expect("server");
+    tokio::spawn(server);
+    let (coordinator, integration) = {
+        let db = app.db.clone();
+        tokio::task::spawn_blocking(move || {
+            (
+                tokens::create(&db, "tests", Role::Coordinator).expect("token"),
+                tokens::create(&db, "hr", Role::Integration).expect("token"),
+            )
+        })
+        .await
+        .expect("join")
+    };
+    TestApp {
+        addr,
+        client: reqwest::Client::new(),
+        coordinator,
+        integration,
+        app,
+        db,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A request with the coordinator's token.
+    pub fn req(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(&self.coordinator)
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> (u16, Value) {
+        send(self.req(reqwest::Method::POST, path).json(body)).await
+    }
+
+    pub async fn patch_json(&self, path: &str, body: &Value) -> (u16, Value) {
+        send(self.req(reqwest::Method::PATCH, path).json(body)).await
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, Value) {
+        send(self.req(reqwest::Method::GET, path)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> u16 {
+        self.req(reqwest::Method::DELETE, path)
+            .send()
+            .await
+            .expect("request")
+            .status()
+            .as_u16()
+    }
+
+    /// Creates a mentee from `mentee_body(n)` overlaid with `extra`, and returns its id.
+    pub async fn mentee(&self, n: usize, extra: Value) -> String {
+        let (status, body) = self
+            .post_json("/api/v1/mentees", &merge(mentee_body(n), extra))
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body["id"].as_str().expect("id").to_string()
+    }
+
+    pub async fn mentor(&self, n: usize, extra: Value) -> String {
+        let (status, body) = self
+            .post_json("/api/v1/mentors", &merge(mentor_body(n), extra))
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body["id"].as_str().expect("id").to_string()
+    }
+}
+
+/// Sends a request and returns the status and the JSON body (`null` when there is none).
+pub async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
+    let response = req.send().await.expect("request");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"))
+    };
+    (status, body)
+}
+
+pub fn merge(mut base: Value, extra: Value) -> Value {
+    if let (Some(b), Value::Object(e)) = (base.as_object_mut(), extra) {
+        for (k, v) in e {
+            b.insert(k, v);
+        }
+    }
+    base
+}
+
+/// The contract's example mentee, with a unique email per `n`.
+pub fn mentee_body(n: usize) -> Value {
+    json!({
+        "full_name": "Ana Souza",
+        "email": format!("ana.souza.{n}@example.org"),
+        "profession": "registered_nurse",
+        "specialty": "emergency",
+        "site": "north_campus",
+        "shift": "night",
+        "start_date": "2026-10-01",
+        "languages": ["en", "pt"],
+        "interests": ["trauma care", "teaching"],
+        "goals": ["clinical_skills", "time_management"],
+        "affinity_groups": ["internationally_educated"],
+        "preferred_meeting": "either",
+        "manager_email": "charge.nurse@example.org",
+        "notes": "Happy to meet before night shifts."
+    })
+}
+
+pub fn mentor_body(n: usize) -> Value {
+    json!({
+        "full_name": "Grace Okafor",
+        "email": format!("grace.okafor.{n}@example.org"),
+        "profession": "registered_nurse",
+        "specialty": "emergency",
+        "site": "north_campus",
+        "shift": "night",
+        "languages": ["en"],
+        "goals": ["leadership"],
+        "years_experience": 12,
+        "capacity": 2,
+        "can_help_with": ["clinical_skills", "time_management"],
+        "certifications": ["CEN"]
+    })
+}
+
+/// The `belong` binary as a separate process, for restarts, kill -9 and several processes.
+pub struct Process {
+    pub child: Child,
+    pub port: u16,
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+pub fn belong_command(db: &TestDb) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_belong"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("BELONG__DATABASE__URL", &db.url)
+        .env("BELONG__EMAIL__FILE_DIR", db.dir().join("outbox"))
+        .env("RUST_LOG", "warn")
+        .current_dir(db.dir());
+    cmd
+}
+
+impl Process {
+    /// Starts `belong serve` and waits until `/health` answers 200.
+    pub async fn start(db: &TestDb) -> Process {
+        let port = free_port();
+        let child = belong_command(db)
+            .arg("serve")
+            .env("BELONG__SERVER__PORT", port.to_string())
+            .env("BELONG__SERVER__WORKERS", "2")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start belong");
+        let process = Process { child, port };
+        process.wait_healthy().await;
+        process
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{}", self.port, path)
+    }
+
+    pub async fn wait_healthy(&self) {
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if let Ok(r) = client.get(self.url("/health")).send().await
+                && r.status() == 200
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("belong did not become healthy on port {}", self.port);
+    }
+
+    /// SIGKILL: no chance to flush or finish anything.
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+/// Makes a token for a database through the CLI, as an operator would.
+pub fn cli_token(db: &TestDb, role: &str) -> String {
+    let out = belong_command(db)
+        .args(["token", "create", "--name", "tests", "--role", role])
+        .output()
+        .expect("run belong token create");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .expect("token line")
+        .trim()
+        .to_string()
+}
+
+/// Declares `name::sqlite` and `name::postgres` tests from `async fn name(Backend)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::common::Backend::Sqlite).await
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::common::Backend::Postgres).await
+                }
+            }
+        )+
+    };
+}
