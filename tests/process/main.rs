@@ -1,0 +1,10 @@
+//! The `belong` binary as operators run it: CLI, migrations, restarts, kill -9, and several
+//! processes on one PostgreSQL database.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod cli;
+mod durability;
+mod migrations;
+mod processes;

@@ -1,0 +1,101 @@
+//! Migrations: the same names on both backends, up → down → up, and `schema.rs` in step
+//! with the tables.
+
+use belong::store::{Db, StoreError, migrate};
+use diesel::prelude::*;
+
+use crate::common::{Backend, TestDb};
+
+fn connect(db: &TestDb) -> Db {
+    let url = belong::store::DatabaseUrl::parse(&db.url).expect("url");
+    Db::connect(&url, 2, std::time::Duration::from_secs(5), 5000).expect("connect")
+}
+
+#[test]
+fn both_backends_have_the_same_migrations() {
+    let (sqlite, postgres) = migrate::names_per_backend().expect("names");
+    assert!(!sqlite.is_empty());
+    assert_eq!(sqlite, postgres);
+}
+
+/// Selects through every column of every table, so a drift between `schema.rs` and the SQL
+/// fails here rather than in production.
+fn select_everything(db: &Db) -> Result<(), StoreError> {
+    use belong::store::schema::{api_tokens, profiles};
+    db.run_blocking(|conn| {
+        profiles::table
+            .select(profiles::all_columns)
+            .load::<ProfileColumns>(conn)?;
+        api_tokens::table.select(api_tokens::all_columns).load::<(
+            String,
+            String,
+            String,
+            String,
+            chrono::NaiveDateTime,
+            Option<chrono::NaiveDateTime>,
+        )>(conn)?;
+        Ok(())
+    })
+}
+
+type Time = chrono::NaiveDateTime;
+type ProfileColumns = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<chrono::NaiveDate>,
+    Option<i32>,
+    Option<i32>,
+    String,
+    String,
+    i32,
+    String,
+    Time,
+    Time,
+    Option<Time>,
+);
+
+fn up_down_up(backend: Backend) {
+    let db = TestDb::new(backend);
+    let pool = connect(&db);
+    let applied = pool.run_blocking(migrate::run_pending).expect("up");
+    assert!(!applied.is_empty());
+    select_everything(&pool).expect("schema matches after up");
+    let reverted = pool.run_blocking(migrate::revert_all).expect("down");
+    assert_eq!(reverted.len(), applied.len());
+    assert!(
+        select_everything(&pool).is_err(),
+        "tables are gone after down"
+    );
+    let again = pool.run_blocking(migrate::run_pending).expect("up again");
+    assert_eq!(again, applied);
+    select_everything(&pool).expect("schema matches after up again");
+    assert!(
+        pool.run_blocking(migrate::run_pending)
+            .expect("idempotent")
+            .is_empty()
+    );
+}
+
+#[test]
+fn up_down_up_sqlite() {
+    up_down_up(Backend::Sqlite);
+}
+
+#[test]
+fn up_down_up_postgres() {
+    up_down_up(Backend::Postgres);
+}
