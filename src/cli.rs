@@ -31,6 +31,15 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Match a roster file offline, with the same engine and rules as the service.
+    MatchFile {
+        /// The roster: {"mentees": [...], "mentors": [...], "settings": {...}}.
+        #[arg(long, value_name = "FILE")]
+        input: PathBuf,
+        /// Where to write the result (standard output when omitted).
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +104,19 @@ fn execute(cli: Cli) -> Result<(), String> {
                 println!("applied {name}");
             }
             Ok(())
+        }
+        Command::MatchFile { input, output } => {
+            let text = std::fs::read_to_string(&input)
+                .map_err(|e| format!("cannot read {}: {e}", input.display()))?;
+            let result = crate::roster::match_file(&text, &input.display().to_string(), &settings)?;
+            match output {
+                Some(path) => std::fs::write(&path, result)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display())),
+                None => {
+                    print!("{result}");
+                    Ok(())
+                }
+            }
         }
         Command::Token(TokenCommand::Create { name, role }) => {
             let role = Role::from(role);

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use serde::Deserialize;
 use url::Url;
 
-use crate::domain::profile::Capacity;
+use crate::domain::matching::settings::{MatchingSettings, Points, SettingsInput, Weights};
+use crate::domain::profile::{Capacity, YearsExperience};
 use crate::domain::taxonomy::{Entry, Taxonomy, TaxonomySpec};
 use crate::store::DatabaseUrl;
 
@@ -60,11 +61,6 @@ pub struct EmailSettings {
     pub file_dir: PathBuf,
     pub smtp_url: Option<Url>,
     pub from: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct MatchingSettings {
-    pub default_capacity: Capacity,
 }
 
 impl Settings {
@@ -159,6 +155,18 @@ struct RawEmail {
 #[serde(deny_unknown_fields)]
 struct RawMatching {
     default_capacity: i64,
+    min_score: f64,
+    min_mentor_years: i64,
+    working_language: String,
+    cross_profession: Vec<RawCrossProfession>,
+    weights: std::collections::BTreeMap<String, f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCrossProfession {
+    mentee: String,
+    mentor: String,
 }
 
 #[derive(Deserialize)]
@@ -275,11 +283,6 @@ impl RawSettings {
             from: e.from,
         };
 
-        let matching = MatchingSettings {
-            default_capacity: Capacity::parse(self.matching.default_capacity)
-                .map_err(|m| invalid("matching.default_capacity", m))?,
-        };
-
         let t = self.taxonomy;
         let entries = |list: Vec<RawEntry>| list.into_iter().map(Entry::from).collect();
         let taxonomy = Taxonomy::new(TaxonomySpec {
@@ -302,6 +305,43 @@ impl RawSettings {
             affinity_groups: entries(t.affinity_groups),
         })
         .map_err(ConfigError)?;
+
+        let m = self.matching;
+        let working_language = crate::domain::language::Language::parse(&m.working_language)
+            .map_err(|e| invalid("matching.working_language", e))?;
+        let base = MatchingSettings {
+            weights: Weights::default(),
+            min_score: Points(0),
+            default_capacity: Capacity::parse(2)
+                .map_err(|e| invalid("matching.default_capacity", e))?,
+            min_mentor_years: YearsExperience::parse(0)
+                .map_err(|e| invalid("matching.min_mentor_years", e))?,
+            cross_profession: Vec::new(),
+            working_language: working_language.as_str().to_string(),
+        };
+        let matching = base
+            .updated(
+                SettingsInput {
+                    weights: Some(m.weights.into_iter().collect()),
+                    min_score: Some(m.min_score),
+                    default_capacity: Some(m.default_capacity),
+                    min_mentor_years: Some(m.min_mentor_years),
+                    cross_profession: Some(
+                        m.cross_profession
+                            .into_iter()
+                            .map(|c| (c.mentee, c.mentor))
+                            .collect(),
+                    ),
+                },
+                &taxonomy,
+            )
+            .map_err(|errors| {
+                let first = errors
+                    .iter()
+                    .next()
+                    .map(|e| format!("matching.{}: {}", e.field, e.message));
+                ConfigError(first.unwrap_or_else(|| "matching: invalid".into()))
+            })?;
 
         Ok(Settings {
             server,

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::{App, AppError};
+use super::{App, AppError, matching};
+use crate::config::Settings;
 use crate::domain::cursor::Cursor;
 use crate::domain::field_error::FieldErrors;
 use crate::domain::input::{MenteeInput, MentorInput};
@@ -30,6 +31,10 @@ pub trait Profile: Sized + Send + 'static {
     fn update(&mut self, input: Self::Input, rules: Rules<'_>) -> Result<(), FieldErrors>;
     fn change_status(&mut self, to: Self::Status) -> Result<(), StatusChangeError>;
     fn touch(&mut self, at: DateTime<Utc>);
+    /// What else changes when a profile is saved (a withdrawn mentee's proposals go).
+    fn on_saved(_conn: &mut AnyConnection, _profile: &Self) -> Result<(), StoreError> {
+        Ok(())
+    }
 
     fn insert(conn: &mut AnyConnection, profile: &Self) -> Result<(), StoreError>;
     fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Self>, StoreError>;
@@ -74,6 +79,13 @@ impl Profile for Mentee {
 
     fn touch(&mut self, at: DateTime<Utc>) {
         self.updated_at = at;
+    }
+
+    fn on_saved(conn: &mut AnyConnection, profile: &Self) -> Result<(), StoreError> {
+        if profile.status == MenteeStatus::Withdrawn {
+            matching::supersede_for(conn, profile.id.0, profile.updated_at.naive_utc())?;
+        }
+        Ok(())
     }
 
     fn insert(conn: &mut AnyConnection, profile: &Self) -> Result<(), StoreError> {
@@ -193,30 +205,32 @@ fn status_error(e: StatusChangeError) -> AppError {
     }
 }
 
-fn rules(
-    app: &App,
-) -> (
-    std::sync::Arc<crate::domain::taxonomy::Taxonomy>,
-    crate::domain::profile::Capacity,
-) {
-    (
-        app.settings.taxonomy.clone(),
-        app.settings.matching.default_capacity,
+/// Runs `f` with the validation rules in force (the taxonomy, the current default capacity).
+fn with_rules<T>(
+    conn: &mut AnyConnection,
+    config: &Settings,
+    f: impl FnOnce(&mut AnyConnection, Rules<'_>) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let default_capacity = matching::current_settings(conn, config)?.default_capacity;
+    f(
+        conn,
+        Rules {
+            taxonomy: &config.taxonomy,
+            default_capacity,
+        },
     )
 }
 
 /// Signs a person up. The profile is durable when this returns.
 pub async fn create<P: Profile>(app: &App, input: P::Input) -> Result<P, AppError> {
-    let (taxonomy, default_capacity) = rules(app);
-    let rules = Rules {
-        taxonomy: &taxonomy,
-        default_capacity,
-    };
-    let profile = P::new(Uuid::now_v7(), &input, rules, now().and_utc())?;
+    let config = app.settings.clone();
     app.db
         .run(move |conn| {
-            write_tx(conn, |conn| P::insert(conn, &profile)).map_err(email_taken::<P>)?;
-            Ok(profile)
+            with_rules(conn, &config, |conn, rules| {
+                let profile = P::new(Uuid::now_v7(), &input, rules, now().and_utc())?;
+                write_tx(conn, |conn| P::insert(conn, &profile)).map_err(email_taken::<P>)?;
+                Ok(profile)
+            })
         })
         .await
 }
@@ -234,22 +248,21 @@ pub async fn update<P: Profile>(
     input: P::Input,
     status: Option<P::Status>,
 ) -> Result<P, AppError> {
-    let (taxonomy, default_capacity) = rules(app);
+    let config = app.settings.clone();
     app.db
         .run(move |conn| {
-            write_tx(conn, |conn| {
-                let mut profile = P::find(conn, id)?.ok_or_else(|| not_found::<P>(id))?;
-                let rules = Rules {
-                    taxonomy: &taxonomy,
-                    default_capacity,
-                };
-                profile.update(input, rules)?;
-                if let Some(status) = status {
-                    profile.change_status(status).map_err(status_error)?;
-                }
-                profile.touch(now().and_utc());
-                P::save(conn, &profile).map_err(email_taken::<P>)?;
-                Ok(profile)
+            with_rules(conn, &config, |conn, rules| {
+                write_tx(conn, |conn| {
+                    let mut profile = P::find(conn, id)?.ok_or_else(|| not_found::<P>(id))?;
+                    profile.update(input, rules)?;
+                    if let Some(status) = status {
+                        profile.change_status(status).map_err(status_error)?;
+                    }
+                    profile.touch(now().and_utc());
+                    P::save(conn, &profile).map_err(email_taken::<P>)?;
+                    P::on_saved(conn, &profile)?;
+                    Ok(profile)
+                })
             })
         })
         .await
@@ -260,7 +273,11 @@ pub async fn erase<P: Profile>(app: &App, id: Uuid) -> Result<(), AppError> {
     app.db
         .run(move |conn| {
             write_tx(conn, |conn| {
-                if rows::erase(conn, P::KIND, id, now())? {
+                let at = now();
+                if P::find(conn, id)?.is_some() {
+                    matching::release_person(conn, id, at)?;
+                }
+                if rows::erase(conn, P::KIND, id, at)? {
                     Ok(())
                 } else {
                     Err(not_found::<P>(id))

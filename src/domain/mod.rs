@@ -8,6 +8,8 @@ pub mod email;
 pub mod field_error;
 pub mod input;
 pub mod language;
+pub mod matches;
+pub mod matching;
 pub mod profile;
 pub mod role;
 pub mod taxonomy;

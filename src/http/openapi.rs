@@ -20,6 +20,8 @@ use super::problem::{FieldErrorView, Problem};
     tags(
         (name = "Mentees", description = "New clinicians looking for a mentor"),
         (name = "Mentors", description = "Experienced colleagues who guide them"),
+        (name = "Matching", description = "Candidates, matching runs and the matching settings"),
+        (name = "Matches", description = "Proposals and a coordinator's decisions on them"),
         (name = "Service", description = "Health of the service"),
     )
 )]

@@ -4,7 +4,9 @@
 //! task; write transactions go through [`write_tx`].
 
 mod connection;
+pub mod emails;
 mod error;
+pub mod matches;
 pub mod migrate;
 pub mod profiles;
 pub mod schema;

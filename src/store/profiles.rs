@@ -446,3 +446,98 @@ pub fn list_mentors(
         next_after,
     })
 }
+
+/// Every mentor (not erased), for matching.
+pub fn all_mentors(conn: &mut AnyConnection) -> Result<Vec<Mentor>, StoreError> {
+    profiles::table
+        .filter(profiles::role.eq(role(ProfileKind::Mentor)))
+        .filter(profiles::erased_at.is_null())
+        .order(profiles::seq.asc())
+        .select(Row::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Row::into_mentor)
+        .collect()
+}
+
+/// Mentees in a status (not erased), for matching.
+pub fn mentees_with_status(
+    conn: &mut AnyConnection,
+    status: MenteeStatus,
+) -> Result<Vec<Mentee>, StoreError> {
+    profiles::table
+        .filter(profiles::role.eq(role(ProfileKind::Mentee)))
+        .filter(profiles::erased_at.is_null())
+        .filter(profiles::status.eq(status.as_str()))
+        .order(profiles::seq.asc())
+        .select(Row::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Row::into_mentee)
+        .collect()
+}
+
+/// Takes one of the mentor's places, if one is free; false otherwise. The check and the
+/// change are one statement, so concurrent approvals cannot overfill a mentor.
+pub fn take_place(
+    conn: &mut AnyConnection,
+    mentor: Uuid,
+    at: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        profiles::table
+            .filter(profiles::role.eq(role(ProfileKind::Mentor)))
+            .filter(profiles::id.eq(mentor.to_string()))
+            .filter(profiles::erased_at.is_null())
+            .filter(profiles::status.eq(MentorStatus::Active.as_str()))
+            .filter(profiles::capacity.gt(profiles::active_mentees.nullable())),
+    )
+    .set((
+        profiles::active_mentees.eq(profiles::active_mentees + 1),
+        profiles::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Gives a place back when a match ends.
+pub fn free_place(
+    conn: &mut AnyConnection,
+    mentor: Uuid,
+    at: NaiveDateTime,
+) -> Result<(), StoreError> {
+    diesel::update(
+        profiles::table
+            .filter(profiles::role.eq(role(ProfileKind::Mentor)))
+            .filter(profiles::id.eq(mentor.to_string()))
+            .filter(profiles::active_mentees.gt(0)),
+    )
+    .set((
+        profiles::active_mentees.eq(profiles::active_mentees - 1),
+        profiles::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Moves a mentee from one status to another; false when it was not in `from`.
+pub fn move_mentee(
+    conn: &mut AnyConnection,
+    mentee: Uuid,
+    from: MenteeStatus,
+    to: MenteeStatus,
+    at: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        profiles::table
+            .filter(profiles::role.eq(role(ProfileKind::Mentee)))
+            .filter(profiles::id.eq(mentee.to_string()))
+            .filter(profiles::status.eq(from.as_str())),
+    )
+    .set((
+        profiles::status.eq(to.as_str()),
+        profiles::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}

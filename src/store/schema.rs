@@ -43,4 +43,68 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(profiles, api_tokens);
+diesel::table! {
+    matching_settings (id) {
+        id -> Integer,
+        body -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    matching_runs (id) {
+        id -> Text,
+        settings -> Text,
+        mentees -> Integer,
+        mentors -> Integer,
+        matched -> Integer,
+        total_score -> BigInt,
+        min_score -> Integer,
+        unmatched -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    matches (seq) {
+        seq -> BigInt,
+        id -> Text,
+        run_id -> Nullable<Text>,
+        mentee_id -> Text,
+        mentor_id -> Text,
+        status -> Text,
+        score -> Integer,
+        explanation -> Text,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        approved_at -> Nullable<Timestamp>,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    emails (seq) {
+        seq -> BigInt,
+        id -> Text,
+        kind -> Text,
+        match_id -> Nullable<Text>,
+        recipients -> Text,
+        subject -> Text,
+        status -> Text,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+        next_attempt_at -> Timestamp,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    profiles,
+    api_tokens,
+    matching_settings,
+    matching_runs,
+    matches,
+    emails
+);

@@ -4,6 +4,7 @@
 mod common;
 
 mod errors;
+mod matching;
 mod pagination;
 mod profiles;
 mod service;

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`.
 
+pub mod matching;
 pub mod profile_body;
 pub mod profiles;
 pub mod service;
@@ -18,5 +19,16 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(profiles::create_mentor)
         .service(profiles::get_mentor)
         .service(profiles::update_mentor)
-        .service(profiles::delete_mentor);
+        .service(profiles::delete_mentor)
+        .service(matching::candidates)
+        .service(matching::create_run)
+        .service(matching::get_run)
+        .service(matching::list_matches)
+        .service(matching::propose)
+        .service(matching::get_match)
+        .service(matching::approve)
+        .service(matching::reject)
+        .service(matching::end)
+        .service(matching::get_settings)
+        .service(matching::put_settings);
 }

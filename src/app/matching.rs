@@ -1,0 +1,568 @@
+//! Matching use cases: settings, candidates, runs, and a coordinator's decisions on matches.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::{App, AppError};
+use crate::config::Settings;
+use crate::domain::field_error::FieldErrors;
+use crate::domain::matches::{Decision, Match, MatchStatus, Transition, parse_reason};
+use crate::domain::matching::engine::{Candidate, Engine, MenteeEntry, MentorEntry, Outcome};
+use crate::domain::matching::rules::Rule;
+use crate::domain::matching::settings::{MatchingSettings, SettingsInput, json as settings_json};
+use crate::domain::profile::{Mentee, MenteeStatus, Mentor, MentorStatus};
+use crate::store::emails::{self, NewEmail};
+use crate::store::matches::{self as rows, RunRow};
+use crate::store::profiles::{self, Page};
+use crate::store::{AnyConnection, StoreError, now, write_tx};
+
+/// The settings in force: the coordinators' saved ones, else the configured defaults.
+pub fn current_settings(
+    conn: &mut AnyConnection,
+    config: &Settings,
+) -> Result<MatchingSettings, AppError> {
+    let defaults = &config.matching;
+    match rows::settings(conn)? {
+        None => Ok(defaults.clone()),
+        Some(body) => {
+            let value: Value = serde_json::from_str(&body)
+                .map_err(|e| AppError::Internal(format!("stored matching settings: {e}")))?;
+            let input = value
+                .as_object()
+                .map(settings_json::input)
+                .ok_or_else(|| {
+                    AppError::Internal("stored matching settings are not an object".into())
+                })?
+                .map_err(|e| AppError::Internal(format!("stored matching settings: {e}")))?;
+            // A hospital may have removed a code since: fall back to the defaults then.
+            Ok(defaults
+                .updated(input, &config.taxonomy)
+                .unwrap_or_else(|_| defaults.clone()))
+        }
+    }
+}
+
+pub async fn settings(app: &App) -> Result<MatchingSettings, AppError> {
+    let config = app.settings.clone();
+    app.db
+        .run(move |conn| current_settings(conn, &config))
+        .await
+}
+
+/// Changes some settings; the rest stay as they are.
+pub async fn update_settings(
+    app: &App,
+    input: SettingsInput,
+) -> Result<MatchingSettings, AppError> {
+    let config = app.settings.clone();
+    app.db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let next = current_settings(conn, &config)?.updated(input, &config.taxonomy)?;
+                rows::save_settings(conn, &settings_json::to_json(&next).to_string(), now())?;
+                Ok(next)
+            })
+        })
+        .await
+}
+
+/// What a run or a candidate list is computed from.
+struct Pool {
+    mentees: Vec<Mentee>,
+    mentors: Vec<Mentor>,
+    /// Pairs rejected or ended before.
+    previous: Vec<(String, String)>,
+    /// Places each mentor holds for open proposals of mentees outside the pool.
+    held: HashMap<String, u32>,
+    settings: MatchingSettings,
+}
+
+impl Pool {
+    fn load(
+        conn: &mut AnyConnection,
+        config: &Settings,
+        mentees: Vec<Mentee>,
+    ) -> Result<Pool, AppError> {
+        let settings = current_settings(conn, config)?;
+        let mentors = profiles::all_mentors(conn)?;
+        let previous = rows::pairs(conn, &[MatchStatus::Rejected, MatchStatus::Ended])?;
+        let inside: HashSet<String> = mentees.iter().map(|m| m.id.0.to_string()).collect();
+        let mut held: HashMap<String, u32> = HashMap::new();
+        for (mentee, mentor) in rows::pairs(conn, &[MatchStatus::Proposed])? {
+            if !inside.contains(&mentee) {
+                *held.entry(mentor).or_default() += 1;
+            }
+        }
+        Ok(Pool {
+            mentees,
+            mentors,
+            previous,
+            held,
+            settings,
+        })
+    }
+
+    fn ids(&self) -> (Vec<String>, Vec<String>) {
+        (
+            self.mentees.iter().map(|m| m.id.0.to_string()).collect(),
+            self.mentors.iter().map(|m| m.id.0.to_string()).collect(),
+        )
+    }
+
+    fn engine<'a>(
+        &'a self,
+        ids: &'a (Vec<String>, Vec<String>),
+        config: &'a Settings,
+    ) -> Engine<'a> {
+        let mentees = self
+            .mentees
+            .iter()
+            .zip(&ids.0)
+            .map(|(m, id)| MenteeEntry {
+                id,
+                details: &m.details,
+            })
+            .collect();
+        let mentors = self
+            .mentors
+            .iter()
+            .zip(&ids.1)
+            .map(|(m, id)| MentorEntry {
+                id,
+                details: &m.details,
+                paused: m.status == MentorStatus::Paused,
+                free: u32::from(m.details.capacity.get())
+                    .saturating_sub(m.active_mentees)
+                    .saturating_sub(self.held.get(id.as_str()).copied().unwrap_or(0)),
+            })
+            .collect();
+        Engine::new(
+            mentees,
+            mentors,
+            &self.previous,
+            &self.settings,
+            &config.taxonomy,
+        )
+    }
+}
+
+fn no_mentee(id: Uuid) -> AppError {
+    AppError::NotFound(format!("there is no mentee with id {id}"))
+}
+
+/// Eligible mentors for a mentee, best first; `limit` 0 means all.
+pub async fn candidates(
+    app: &App,
+    mentee_id: Uuid,
+    limit: usize,
+) -> Result<Vec<Candidate>, AppError> {
+    let config = app.settings.clone();
+    app.db
+        .run(move |conn| {
+            let mentee =
+                profiles::find_mentee(conn, mentee_id)?.ok_or_else(|| no_mentee(mentee_id))?;
+            let pool = Pool::load(conn, &config, vec![mentee])?;
+            let ids = pool.ids();
+            Ok(pool.engine(&ids, &config).candidates(0, limit))
+        })
+        .await
+}
+
+/// A run as stored (or previewed).
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub outcome: Outcome,
+    /// The stored match of each proposal, in the same order (empty for a preview).
+    pub match_ids: Vec<Uuid>,
+    pub settings: MatchingSettings,
+}
+
+/// Runs matching over the waiting mentees (or the named ones); unless `dry_run`, stores the
+/// proposals, superseding the mentees' older open proposals.
+pub async fn run(app: &App, named: Option<Vec<Uuid>>, dry_run: bool) -> Result<Run, AppError> {
+    let config = app.settings.clone();
+    app.db
+        .run(move |conn| {
+            let mentees = match named {
+                None => profiles::mentees_with_status(conn, MenteeStatus::Waiting)?,
+                Some(ids) => named_waiting_mentees(conn, &ids)?,
+            };
+            let pool = Pool::load(conn, &config, mentees)?;
+            let ids = pool.ids();
+            let outcome = pool.engine(&ids, &config).run();
+            let id = Uuid::now_v7();
+            let at = now();
+            let match_ids: Vec<Uuid> = if dry_run {
+                Vec::new()
+            } else {
+                outcome.proposals.iter().map(|_| Uuid::now_v7()).collect()
+            };
+            if !dry_run {
+                write_tx(conn, |conn| {
+                    store_run(conn, id, at, &pool.settings, &ids.0, &outcome, &match_ids)
+                })?;
+            }
+            Ok(Run {
+                id,
+                created_at: at.and_utc(),
+                outcome,
+                match_ids,
+                settings: pool.settings,
+            })
+        })
+        .await
+}
+
+fn named_waiting_mentees(conn: &mut AnyConnection, ids: &[Uuid]) -> Result<Vec<Mentee>, AppError> {
+    let mut errors = FieldErrors::new();
+    let mut mentees = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, id) in ids.iter().enumerate() {
+        if !seen.insert(*id) {
+            continue;
+        }
+        match profiles::find_mentee(conn, *id)? {
+            None => errors.add(
+                format!("mentee_ids[{i}]"),
+                format!("there is no mentee with id {id}"),
+            ),
+            Some(m) if m.status != MenteeStatus::Waiting => errors.add(
+                format!("mentee_ids[{i}]"),
+                format!(
+                    "{}: this mentee is {}, not waiting",
+                    Rule::MenteeNotWaiting.code(),
+                    m.status
+                ),
+            ),
+            Some(m) => mentees.push(m),
+        }
+    }
+    errors.into_result(mentees).map_err(AppError::Validation)
+}
+
+fn store_run(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    at: chrono::NaiveDateTime,
+    settings: &MatchingSettings,
+    mentee_ids: &[String],
+    outcome: &Outcome,
+    match_ids: &[Uuid],
+) -> Result<(), AppError> {
+    let unmatched: Vec<Value> = outcome
+        .unmatched
+        .iter()
+        .map(|u| serde_json::json!({"mentee_id": u.mentee_id, "reason": u.reason}))
+        .collect();
+    rows::insert_run(
+        conn,
+        &RunRow {
+            id: id.to_string(),
+            settings: settings_json::to_json(settings).to_string(),
+            mentees: outcome.stats.mentees as i32,
+            mentors: outcome.stats.mentors as i32,
+            matched: outcome.stats.matched as i32,
+            total_score: outcome.stats.total_score as i64,
+            min_score: outcome.stats.min_score.0 as i32,
+            unmatched: Value::Array(unmatched).to_string(),
+            created_at: at,
+        },
+    )?;
+    rows::supersede_proposed(conn, mentee_ids, None, at)?;
+    for (proposal, match_id) in outcome.proposals.iter().zip(match_ids) {
+        let parse = |s: &str| Uuid::parse_str(s).map_err(|e| AppError::Internal(e.to_string()));
+        rows::insert(
+            conn,
+            &Match {
+                id: *match_id,
+                run_id: Some(id),
+                mentee_id: parse(&proposal.mentee_id)?,
+                mentor_id: parse(&proposal.mentor_id)?,
+                status: MatchStatus::Proposed,
+                score: proposal.score,
+                explanation: proposal.explanation.clone(),
+                reason: None,
+                created_at: at.and_utc(),
+                updated_at: at.and_utc(),
+                approved_at: None,
+                ended_at: None,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// A stored run and the matches it proposed (in their current status).
+pub async fn get_run(app: &App, id: Uuid) -> Result<(RunRow, Vec<Match>), AppError> {
+    app.db
+        .run(move |conn| {
+            let run = rows::find_run(conn, id)?.ok_or_else(|| {
+                AppError::NotFound(format!("there is no matching run with id {id}"))
+            })?;
+            Ok((run, rows::of_run(conn, id)?))
+        })
+        .await
+}
+
+fn broken(field: &str, rules: &[Rule]) -> AppError {
+    let mut errors = FieldErrors::new();
+    for rule in rules {
+        errors.add(field, format!("{}: {}", rule.code(), rule.sentence()));
+    }
+    AppError::Conflict {
+        message: format!(
+            "this pair breaks a matching rule: {}",
+            rules
+                .iter()
+                .map(|r| r.sentence())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        errors,
+    }
+}
+
+/// A coordinator's own proposal: scored, and refused when it breaks a hard rule.
+pub async fn propose(app: &App, mentee_id: Uuid, mentor_id: Uuid) -> Result<Match, AppError> {
+    let config = app.settings.clone();
+    app.db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let mentee = profiles::find_mentee(conn, mentee_id)?;
+                let mentor = profiles::find_mentor(conn, mentor_id)?;
+                let mut errors = FieldErrors::new();
+                if mentee.is_none() {
+                    errors.add(
+                        "mentee_id",
+                        format!("there is no mentee with id {mentee_id}"),
+                    );
+                }
+                if mentor.is_none() {
+                    errors.add(
+                        "mentor_id",
+                        format!("there is no mentor with id {mentor_id}"),
+                    );
+                }
+                let (Some(mentee), Some(_)) = (mentee, mentor) else {
+                    return Err(AppError::Validation(errors));
+                };
+                if mentee.status != MenteeStatus::Waiting {
+                    return Err(broken("mentee_id", &[Rule::MenteeNotWaiting]));
+                }
+                let mut pool = Pool::load(conn, &config, vec![mentee])?;
+                pool.mentors.retain(|m| m.id.0 == mentor_id);
+                let ids = pool.ids();
+                let engine = pool.engine(&ids, &config);
+                let (score, rules) = engine.check(0, 0);
+                if !rules.is_empty() {
+                    return Err(broken("mentor_id", &rules));
+                }
+                let at = now();
+                let proposal = Match {
+                    id: Uuid::now_v7(),
+                    run_id: None,
+                    mentee_id,
+                    mentor_id,
+                    status: MatchStatus::Proposed,
+                    score,
+                    explanation: engine.explain(0, 0),
+                    reason: None,
+                    created_at: at.and_utc(),
+                    updated_at: at.and_utc(),
+                    approved_at: None,
+                    ended_at: None,
+                };
+                rows::supersede_proposed(conn, &[mentee_id.to_string()], None, at)?;
+                rows::insert(conn, &proposal)?;
+                Ok(proposal)
+            })
+        })
+        .await
+}
+
+fn no_match(id: Uuid) -> AppError {
+    AppError::NotFound(format!("there is no match with id {id}"))
+}
+
+pub async fn get(app: &App, id: Uuid) -> Result<Match, AppError> {
+    app.db
+        .run(move |conn| rows::find(conn, id)?.ok_or_else(|| no_match(id)))
+        .await
+}
+
+pub async fn list(
+    app: &App,
+    status: Option<MatchStatus>,
+    after: i64,
+    limit: i64,
+) -> Result<Page<Match>, AppError> {
+    Ok(app
+        .db
+        .run(move |conn| rows::list(conn, status, after, limit))
+        .await?)
+}
+
+/// Approves, rejects or ends a match, all or nothing. Approving also takes one of the
+/// mentor's places, marks the mentee matched and queues the introduction email, in the same
+/// transaction; the database refuses a second approved match for a mentee and a mentor
+/// beyond capacity, whatever races.
+pub async fn decide(
+    app: &App,
+    id: Uuid,
+    decision: Decision,
+    reason: Option<String>,
+) -> Result<Match, AppError> {
+    let reason = match decision {
+        Decision::Approve => None,
+        _ => Some(
+            parse_reason(reason.as_deref().unwrap_or_default())
+                .map_err(|m| AppError::Validation(FieldErrors::single("reason", m)))?,
+        ),
+    };
+    app.db
+        .run(move |conn| {
+            write_tx(conn, |conn| {
+                let at = now();
+                if !rows::lock(conn, id, at)? {
+                    return Err(no_match(id));
+                }
+                let current = rows::find(conn, id)?.ok_or_else(|| no_match(id))?;
+                let to = match decision.apply(current.status) {
+                    Transition::AlreadyDone => return Ok(current),
+                    Transition::Refused(message) => return Err(AppError::conflict(message)),
+                    Transition::To(to) => to,
+                };
+                match decision {
+                    Decision::Approve => approve(conn, &current, at)?,
+                    Decision::Reject => {}
+                    Decision::End => {
+                        profiles::free_place(conn, current.mentor_id, at)?;
+                        profiles::move_mentee(
+                            conn,
+                            current.mentee_id,
+                            MenteeStatus::Matched,
+                            MenteeStatus::Waiting,
+                            at,
+                        )?;
+                    }
+                }
+                if !rows::transition(conn, id, current.status, to, reason.as_deref(), at)? {
+                    return Err(AppError::conflict("the match changed meanwhile; try again"));
+                }
+                rows::find(conn, id)?.ok_or_else(|| no_match(id))
+            })
+        })
+        .await
+}
+
+fn approve(conn: &mut AnyConnection, m: &Match, at: chrono::NaiveDateTime) -> Result<(), AppError> {
+    let gone = |who: &str| AppError::conflict(format!("the {who}'s profile was erased"));
+    let mentee = profiles::find_mentee(conn, m.mentee_id)?.ok_or_else(|| gone("mentee"))?;
+    let mentor = profiles::find_mentor(conn, m.mentor_id)?.ok_or_else(|| gone("mentor"))?;
+    match mentee.status {
+        MenteeStatus::Waiting => {}
+        MenteeStatus::Matched => {
+            return Err(AppError::conflict(
+                "the mentee already has an approved match",
+            ));
+        }
+        MenteeStatus::Withdrawn => return Err(broken("mentee_id", &[Rule::MenteeNotWaiting])),
+    }
+    if mentor.status == MentorStatus::Paused {
+        return Err(broken("mentor_id", &[Rule::MentorPaused]));
+    }
+    if !profiles::take_place(conn, m.mentor_id, at)? {
+        return Err(broken("mentor_id", &[Rule::NoCapacity]));
+    }
+    if !profiles::move_mentee(
+        conn,
+        m.mentee_id,
+        MenteeStatus::Waiting,
+        MenteeStatus::Matched,
+        at,
+    )? {
+        return Err(AppError::conflict(
+            "the mentee already has an approved match",
+        ));
+    }
+    rows::supersede_proposed(conn, &[m.mentee_id.to_string()], Some(m.id), at)?;
+    emails::queue(
+        conn,
+        NewEmail {
+            id: Uuid::now_v7().to_string(),
+            kind: "introduction",
+            match_id: Some(m.id.to_string()),
+            recipients: vec![
+                mentee.details.person.email.as_str().to_string(),
+                mentor.details.person.email.as_str().to_string(),
+            ],
+            subject: format!(
+                "Introducing {} and {}: your mentorship starts here",
+                mentee.details.person.full_name.as_str(),
+                mentor.details.person.full_name.as_str()
+            ),
+        },
+        at,
+    )
+    .map_err(|e| match e {
+        StoreError::Unique(_) => AppError::conflict("the mentee already has an approved match"),
+        other => other.into(),
+    })?;
+    Ok(())
+}
+
+/// Ends a person's running matches and withdraws their open proposals (before erasure).
+pub fn release_person(
+    conn: &mut AnyConnection,
+    person: Uuid,
+    at: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    for m in rows::of_person(
+        conn,
+        person,
+        &[MatchStatus::Approved, MatchStatus::Proposed],
+    )? {
+        if m.status == MatchStatus::Approved {
+            profiles::free_place(conn, m.mentor_id, at)?;
+            profiles::move_mentee(
+                conn,
+                m.mentee_id,
+                MenteeStatus::Matched,
+                MenteeStatus::Waiting,
+                at,
+            )?;
+            rows::transition(
+                conn,
+                m.id,
+                MatchStatus::Approved,
+                MatchStatus::Ended,
+                Some("a profile was erased"),
+                at,
+            )?;
+        } else {
+            rows::transition(
+                conn,
+                m.id,
+                MatchStatus::Proposed,
+                MatchStatus::Superseded,
+                None,
+                at,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Withdraws a mentee's open proposals (when they withdraw).
+pub fn supersede_for(
+    conn: &mut AnyConnection,
+    mentee: Uuid,
+    at: chrono::NaiveDateTime,
+) -> Result<(), StoreError> {
+    rows::supersede_proposed(conn, &[mentee.to_string()], None, at).map(|_| ())
+}
