@@ -92,6 +92,17 @@ async fn openapi_documents_every_route() {
         "GET /api/v1/mentors/{id}",
         "PATCH /api/v1/mentors/{id}",
         "DELETE /api/v1/mentors/{id}",
+        "GET /api/v1/mentees/{id}/candidates",
+        "POST /api/v1/matching-runs",
+        "GET /api/v1/matching-runs/{id}",
+        "GET /api/v1/matches",
+        "POST /api/v1/matches",
+        "GET /api/v1/matches/{id}",
+        "POST /api/v1/matches/{id}/approve",
+        "POST /api/v1/matches/{id}/reject",
+        "POST /api/v1/matches/{id}/end",
+        "GET /api/v1/matching/settings",
+        "PUT /api/v1/matching/settings",
     ]
     .iter()
     .map(|s| s.to_string())

@@ -6,5 +6,6 @@ mod common;
 
 mod cli;
 mod durability;
+mod match_file;
 mod migrations;
 mod processes;

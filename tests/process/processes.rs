@@ -82,3 +82,98 @@ async fn two_processes_on_one_postgres_are_one_service() {
         .expect("json");
     assert_eq!(body["status"], "withdrawn");
 }
+
+/// Ten approvals for one mentor with two places, spread over two processes: two succeed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn approvals_across_two_processes_respect_capacity() {
+    let db = TestDb::new(Backend::Postgres);
+    let (a, b) = tokio::join!(Process::start(&db), Process::start(&db));
+    let token = Arc::new(cli_token(&db, "coordinator"));
+    let client = reqwest::Client::new();
+    let post = |url: String, body: serde_json::Value| {
+        let (client, token) = (client.clone(), token.clone());
+        async move {
+            let response = client
+                .post(url)
+                .bearer_auth(token.as_str())
+                .json(&body)
+                .send()
+                .await
+                .expect("request");
+            let status = response.status().as_u16();
+            (
+                status,
+                response
+                    .json::<serde_json::Value>()
+                    .await
+                    .unwrap_or_default(),
+            )
+        }
+    };
+    let (_, mentor) = post(a.url("/api/v1/mentors"), crate::common::mentor_body(1)).await;
+    let mentor_id = mentor["id"].as_str().expect("id").to_string();
+    let mut matches = Vec::new();
+    for n in 0..10 {
+        let (_, mentee) = post(a.url("/api/v1/mentees"), mentee_body(n)).await;
+        let (status, m) = post(
+            b.url("/api/v1/matches"),
+            json!({"mentee_id": mentee["id"], "mentor_id": mentor_id}),
+        )
+        .await;
+        assert!(status == 201 || status == 409, "{m}");
+        if status == 201 {
+            matches.push(m["id"].as_str().expect("id").to_string());
+        }
+    }
+    // Proposals hold places too, so only two could be proposed: make room for all ten.
+    assert_eq!(matches.len(), 2);
+    let response = client
+        .patch(a.url(&format!("/api/v1/mentors/{mentor_id}")))
+        .bearer_auth(token.as_str())
+        .json(&json!({"capacity": 10}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    for n in 10..18 {
+        let (_, mentee) = post(a.url("/api/v1/mentees"), mentee_body(n)).await;
+        let (status, m) = post(
+            b.url("/api/v1/matches"),
+            json!({"mentee_id": mentee["id"], "mentor_id": mentor_id}),
+        )
+        .await;
+        assert_eq!(status, 201, "{m}");
+        matches.push(m["id"].as_str().expect("id").to_string());
+    }
+    let response = client
+        .patch(b.url(&format!("/api/v1/mentors/{mentor_id}")))
+        .bearer_auth(token.as_str())
+        .json(&json!({"capacity": 2}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    let (a, b) = (Arc::new(a), Arc::new(b));
+    let mut tasks = Vec::new();
+    for (i, id) in matches.iter().enumerate() {
+        let server = if i % 2 == 0 { a.clone() } else { b.clone() };
+        let url = server.url(&format!("/api/v1/matches/{id}/approve"));
+        tasks.push(tokio::spawn(post(url, json!({}))));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.expect("join").0);
+    }
+    statuses.sort();
+    assert_eq!(statuses, [vec![200; 2], vec![409; 8]].concat());
+    let mentor: serde_json::Value = client
+        .get(b.url(&format!("/api/v1/mentors/{mentor_id}")))
+        .bearer_auth(token.as_str())
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(mentor["active_mentees"], 2);
+}
