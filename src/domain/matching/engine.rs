@@ -458,3 +458,164 @@ impl<'a> Engine<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::input::{Field, MenteeInput, MentorInput, PersonInput};
+    use crate::domain::matching::settings::{Points, Weights};
+    use crate::domain::profile::{Capacity, YearsExperience};
+    use crate::domain::taxonomy::{Entry, TaxonomySpec};
+    use crate::domain::validate::{self, Rules};
+    use proptest::prelude::*;
+
+    fn taxonomy() -> Taxonomy {
+        let e = |c: &str| Entry {
+            code: c.into(),
+            label: c.into(),
+        };
+        Taxonomy::new(TaxonomySpec {
+            professions: vec![e("nurse"), e("midwife")],
+            specialties: vec![
+                (e("er"), vec!["icu".into()]),
+                (e("icu"), vec![]),
+                (e("onc"), vec![]),
+            ],
+            sites: vec![e("north"), e("south")],
+            goals: vec![e("skills"), e("time"), e("lead")],
+            affinity_groups: vec![e("parent")],
+        })
+        .expect("taxonomy")
+    }
+
+    fn settings(min_score: u32) -> MatchingSettings {
+        MatchingSettings {
+            weights: Weights::default(),
+            min_score: Points(min_score),
+            default_capacity: Capacity::parse(2).expect("capacity"),
+            min_mentor_years: YearsExperience::parse(1).expect("years"),
+            cross_profession: Vec::new(),
+            working_language: "en".into(),
+        }
+    }
+
+    /// A person from a handful of small random choices.
+    fn person(n: usize, seed: &[u8], managers_from: usize) -> PersonInput {
+        let pick =
+            |i: usize, options: &[&str]| options[usize::from(seed[i]) % options.len()].to_string();
+        let s = |v: String| Field::Value(v);
+        PersonInput {
+            full_name: s(format!("Person {n}")),
+            email: s(format!("p{n}@example.org")),
+            profession: s(pick(0, &["nurse", "nurse", "nurse", "midwife"])),
+            specialty: s(pick(1, &["er", "icu", "onc"])),
+            site: s(pick(2, &["north", "south"])),
+            shift: s(pick(3, &["day", "night", "rotating"])),
+            languages: Field::Value(vec!["en".into(), pick(4, &["en", "pt", "tl"])]),
+            goals: Field::Value(vec![pick(5, &["skills", "time", "lead"])]),
+            affinity_groups: Field::Value(if seed[6] % 2 == 0 {
+                vec!["parent".into()]
+            } else {
+                vec![]
+            }),
+            manager_email: if seed[7] % 5 == 0 {
+                s(format!(
+                    "p{}@example.org",
+                    managers_from + usize::from(seed[7] % 4)
+                ))
+            } else {
+                Field::Absent
+            },
+            preferred_meeting: s(pick(8, &["either", "virtual", "in_person"])),
+            ..Default::default()
+        }
+    }
+
+    /// The best (matched, total) over every assignment, by exhaustive search.
+    fn brute_force(edges: &[Vec<(usize, u32)>], capacity: &mut [u32], i: usize) -> (usize, u64) {
+        if i == edges.len() {
+            return (0, 0);
+        }
+        let mut best = brute_force(edges, capacity, i + 1);
+        for &(j, score) in &edges[i] {
+            if capacity[j] > 0 {
+                capacity[j] -= 1;
+                let (m, t) = brute_force(edges, capacity, i + 1);
+                capacity[j] += 1;
+                best = best.max((m + 1, t + u64::from(score)));
+            }
+        }
+        best
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn runs_are_optimal_keep_every_rule_and_ignore_input_order(
+            mentee_seeds in prop::collection::vec(prop::collection::vec(any::<u8>(), 9), 1..7),
+            mentor_seeds in prop::collection::vec((prop::collection::vec(any::<u8>(), 9), 0u8..3, 0u8..3, any::<bool>()), 1..5),
+            previous_seed in any::<u8>(),
+            min_score in prop::sample::select(vec![0u32, 2000, 5000]),
+        ) {
+            let taxonomy = taxonomy();
+            let settings = settings(min_score);
+            let rules = Rules { taxonomy: &taxonomy, default_capacity: settings.default_capacity };
+            let mentees: Vec<(String, MenteeDetails)> = mentee_seeds.iter().enumerate().map(|(n, seed)| {
+                let input = MenteeInput { person: person(n, seed, 100), start_date: Field::Absent };
+                (format!("e{n}"), validate::mentee(&input, rules).expect("valid mentee"))
+            }).collect();
+            let mentors: Vec<(String, MentorDetails, u32, bool)> = mentor_seeds.iter().enumerate().map(|(n, (seed, cap, years, paused))| {
+                let input = MentorInput {
+                    person: person(100 + n, seed, 0),
+                    years_experience: Field::Value(i64::from(*years)),
+                    capacity: Field::Value(3),
+                    can_help_with: Field::Value(vec!["skills".into(), "lead".into()]),
+                    certifications: Field::Absent,
+                };
+                (format!("t{n}"), validate::mentor(&input, rules).expect("valid mentor"), u32::from(*cap), *paused && n % 2 == 0)
+            }).collect();
+            let previous = vec![(format!("e{}", previous_seed as usize % mentees.len()), format!("t{}", previous_seed as usize % mentors.len()))];
+            let entries = |reverse: bool| {
+                let mut e: Vec<MenteeEntry> = mentees.iter().map(|(id, d)| MenteeEntry { id, details: d }).collect();
+                let mut t: Vec<MentorEntry> = mentors.iter().map(|(id, d, free, paused)| MentorEntry { id, details: d, paused: *paused, free: *free }).collect();
+                if reverse {
+                    e.reverse();
+                    t.reverse();
+                }
+                (e, t)
+            };
+            let (e, t) = entries(false);
+            let engine = Engine::new(e, t, &previous, &settings, &taxonomy);
+            let outcome = engine.run();
+
+            // Every proposal keeps every rule, and its score is its explanation's sum.
+            let mut used = vec![0u32; mentors.len()];
+            for p in &outcome.proposals {
+                let i = engine.mentee_index(&p.mentee_id).expect("mentee");
+                let j = engine.mentor_index(&p.mentor_id).expect("mentor");
+                let (score, broken) = engine.check(i, j);
+                prop_assert!(broken.is_empty(), "{:?}", broken);
+                prop_assert_eq!(score, p.score);
+                used[j] += 1;
+                prop_assert!(used[j] <= engine.mentors[j].free);
+            }
+            prop_assert_eq!(outcome.proposals.len() + outcome.unmatched.len(), mentees.len());
+
+            // Optimal: as many matched as possible, then the highest total.
+            let edges: Vec<Vec<(usize, u32)>> = (0..mentees.len()).map(|i| {
+                (0..mentors.len()).filter_map(|j| {
+                    let (score, broken) = engine.check(i, j);
+                    broken.is_empty().then_some((j, score.0))
+                }).collect()
+            }).collect();
+            let mut capacity: Vec<u32> = engine.mentors.iter().map(|m| m.free).collect();
+            let best = brute_force(&edges, &mut capacity, 0);
+            prop_assert_eq!((outcome.stats.matched, outcome.stats.total_score), best);
+
+            // The order rows come in changes nothing.
+            let (e, t) = entries(true);
+            let reversed = Engine::new(e, t, &previous, &settings, &taxonomy).run();
+            prop_assert_eq!(reversed, outcome);
+        }
+    }
+}
