@@ -91,9 +91,7 @@ fn execute(cli: Cli) -> Result<(), String> {
             for name in applied {
                 tracing::info!(migration = %name, "applied migration");
             }
-            actix_web::rt::System::new()
-                .block_on(startup::serve(app, listener))
-                .map_err(|e| format!("the server stopped: {e}"))
+            actix_web::rt::System::new().block_on(startup::serve(app, listener))
         }
         Command::Migrate => {
             let (_, applied) = startup::open(settings).map_err(|e| e.to_string())?;

@@ -6,6 +6,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod email;
 pub mod http;
 pub mod roster;
 pub mod startup;

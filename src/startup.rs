@@ -6,6 +6,10 @@ use std::time::Duration;
 
 use crate::app::App;
 use crate::config::Settings;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::email::worker::{Doorbell, Worker, shutdown_grace};
 use crate::store::{Db, migrate};
 
 /// Why the service could not start, in one line for the operator.
@@ -21,6 +25,8 @@ pub enum StartError {
         address: String,
         cause: std::io::Error,
     },
+    #[error("cannot set up email: {0}")]
+    Email(String),
 }
 
 /// Connects to the database and applies pending migrations.
@@ -44,6 +50,7 @@ pub fn open(settings: Settings) -> Result<(App, Vec<String>), StartError> {
         App {
             db,
             settings: Arc::new(settings),
+            outbox: Doorbell::default(),
         },
         applied,
     ))
@@ -55,9 +62,31 @@ pub fn bind(settings: &Settings) -> Result<TcpListener, StartError> {
     TcpListener::bind(&address).map_err(|cause| StartError::Listen { address, cause })
 }
 
-/// Runs the service until it is told to stop (SIGINT/SIGTERM finish in-flight requests).
-pub async fn serve(app: App, listener: TcpListener) -> std::io::Result<()> {
-    let address = listener.local_addr()?;
+/// Starts the email worker; it stops when `stop` turns true.
+pub fn start_worker(app: &App, stop: watch::Receiver<bool>) -> Result<JoinHandle<()>, StartError> {
+    let worker = Worker::new(
+        app.db.clone(),
+        app.settings.email.clone(),
+        app.outbox.clone(),
+    )
+    .map_err(StartError::Email)?;
+    Ok(tokio::spawn(worker.run(stop)))
+}
+
+/// Runs the service until it is told to stop: SIGINT/SIGTERM let in-flight requests and an
+/// in-flight email send finish first.
+pub async fn serve(app: App, listener: TcpListener) -> Result<(), String> {
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let (stop, stopped) = watch::channel(false);
+    let worker = start_worker(&app, stopped).map_err(|e| e.to_string())?;
     tracing::info!(%address, backend = app.db.url().backend(), "belong is listening");
-    crate::http::server(app, listener)?.await
+    let grace = shutdown_grace(&app.settings.email);
+    let served = crate::http::server(app, listener)
+        .map_err(|e| e.to_string())?
+        .await;
+    let _ = stop.send(true);
+    if tokio::time::timeout(grace, worker).await.is_err() {
+        tracing::warn!("the email worker did not stop in time");
+    }
+    served.map_err(|e| format!("the server stopped: {e}"))
 }

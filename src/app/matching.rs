@@ -14,6 +14,8 @@ use crate::domain::matching::engine::{Candidate, Engine, MenteeEntry, MentorEntr
 use crate::domain::matching::rules::Rule;
 use crate::domain::matching::settings::{MatchingSettings, SettingsInput, json as settings_json};
 use crate::domain::profile::{Mentee, MenteeStatus, Mentor, MentorStatus};
+use crate::email::message::{self, Recipient};
+use crate::email::templates;
 use crate::store::emails::{self, NewEmail};
 use crate::store::matches::{self as rows, RunRow};
 use crate::store::profiles::{self, Page};
@@ -417,6 +419,7 @@ pub async fn decide(
     decision: Decision,
     reason: Option<String>,
 ) -> Result<Match, AppError> {
+    let config = app.settings.clone();
     let reason = match decision {
         Decision::Approve => None,
         _ => Some(
@@ -424,7 +427,8 @@ pub async fn decide(
                 .map_err(|m| AppError::Validation(FieldErrors::single("reason", m)))?,
         ),
     };
-    app.db
+    let decided = app
+        .db
         .run(move |conn| {
             write_tx(conn, |conn| {
                 let at = now();
@@ -438,7 +442,7 @@ pub async fn decide(
                     Transition::To(to) => to,
                 };
                 match decision {
-                    Decision::Approve => approve(conn, &current, at)?,
+                    Decision::Approve => approve(conn, &config, &current, at)?,
                     Decision::Reject => {}
                     Decision::End => {
                         profiles::free_place(conn, current.mentor_id, at)?;
@@ -457,10 +461,19 @@ pub async fn decide(
                 rows::find(conn, id)?.ok_or_else(|| no_match(id))
             })
         })
-        .await
+        .await?;
+    if decision == Decision::Approve {
+        app.outbox.ring();
+    }
+    Ok(decided)
 }
 
-fn approve(conn: &mut AnyConnection, m: &Match, at: chrono::NaiveDateTime) -> Result<(), AppError> {
+fn approve(
+    conn: &mut AnyConnection,
+    config: &Settings,
+    m: &Match,
+    at: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
     let gone = |who: &str| AppError::conflict(format!("the {who}'s profile was erased"));
     let mentee = profiles::find_mentee(conn, m.mentee_id)?.ok_or_else(|| gone("mentee"))?;
     let mentor = profiles::find_mentor(conn, m.mentor_id)?.ok_or_else(|| gone("mentor"))?;
@@ -491,28 +504,49 @@ fn approve(conn: &mut AnyConnection, m: &Match, at: chrono::NaiveDateTime) -> Re
         ));
     }
     rows::supersede_proposed(conn, &[m.mentee_id.to_string()], Some(m.id), at)?;
+    queue_introduction(conn, config, m, &mentee, &mentor, at)
+}
+
+/// Writes the introduction email into the outbox, in the approval's transaction.
+fn queue_introduction(
+    conn: &mut AnyConnection,
+    config: &Settings,
+    m: &Match,
+    mentee: &Mentee,
+    mentor: &Mentor,
+    at: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    let rendered = templates::introduction(
+        &mentee.details,
+        &mentor.details,
+        &m.explanation,
+        &config.taxonomy,
+        &config.email,
+    )
+    .map_err(|e| AppError::Internal(format!("introduction template: {e}")))?;
+    let recipients: Vec<Recipient> = [&mentee.details.person, &mentor.details.person]
+        .iter()
+        .map(|p| Recipient {
+            name: p.full_name.as_str().to_string(),
+            email: p.email.as_str().to_string(),
+        })
+        .collect();
+    let id = Uuid::now_v7().to_string();
     emails::queue(
         conn,
         NewEmail {
-            id: Uuid::now_v7().to_string(),
+            message_id: message::message_id(&id, &config.email.from),
+            id,
             kind: "introduction",
             match_id: Some(m.id.to_string()),
-            recipients: vec![
-                mentee.details.person.email.as_str().to_string(),
-                mentor.details.person.email.as_str().to_string(),
-            ],
-            subject: format!(
-                "Introducing {} and {}: your mentorship starts here",
-                mentee.details.person.full_name.as_str(),
-                mentor.details.person.full_name.as_str()
-            ),
+            recipients: serde_json::to_string(&recipients)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            subject: rendered.subject,
+            body_text: rendered.text,
+            body_html: rendered.html,
         },
         at,
-    )
-    .map_err(|e| match e {
-        StoreError::Unique(_) => AppError::conflict("the mentee already has an approved match"),
-        other => other.into(),
-    })?;
+    )?;
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! Use cases that span the domain and the store: what the API, the pages and the CLI call.
 
+pub mod emails;
 pub mod matching;
 pub mod profiles;
 pub mod tokens;
@@ -8,13 +9,15 @@ use std::sync::Arc;
 
 use crate::config::Settings;
 use crate::domain::field_error::FieldErrors;
+use crate::email::worker::Doorbell;
 use crate::store::{Db, StoreError};
 
-/// What every use case needs: the database and the settings.
+/// What every use case needs: the database, the settings, and the outbox worker's doorbell.
 #[derive(Clone)]
 pub struct App {
     pub db: Db,
     pub settings: Arc<Settings>,
+    pub outbox: Doorbell,
 }
 
 /// Why a use case did not happen, in terms the caller can act on.

@@ -10,6 +10,7 @@ pub mod input;
 pub mod language;
 pub mod matches;
 pub mod matching;
+pub mod outbox;
 pub mod profile;
 pub mod role;
 pub mod taxonomy;

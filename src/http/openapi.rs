@@ -22,6 +22,7 @@ use super::problem::{FieldErrorView, Problem};
         (name = "Mentors", description = "Experienced colleagues who guide them"),
         (name = "Matching", description = "Candidates, matching runs and the matching settings"),
         (name = "Matches", description = "Proposals and a coordinator's decisions on them"),
+        (name = "Emails", description = "Introduction emails and their delivery"),
         (name = "Service", description = "Health of the service"),
     )
 )]

@@ -1,18 +1,24 @@
-//! The email outbox.
+//! The email outbox: rows written in the transaction that causes them, claimed by lease so
+//! that only one worker sends each, then marked sent or scheduled for another attempt.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::profiles::Page;
 use super::schema::emails;
 use super::{AnyConnection, StoreError};
 
-/// An email to queue, written in the transaction that causes it.
+/// An email to queue.
 pub struct NewEmail<'a> {
     pub id: String,
     pub kind: &'a str,
     pub match_id: Option<String>,
-    pub recipients: Vec<String>,
+    /// JSON list of `{name, email}`.
+    pub recipients: String,
     pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub message_id: String,
 }
 
 #[derive(Insertable)]
@@ -27,6 +33,30 @@ struct NewRow<'a> {
     attempts: i32,
     next_attempt_at: NaiveDateTime,
     created_at: NaiveDateTime,
+    body_text: String,
+    body_html: String,
+    message_id: String,
+}
+
+/// An outbox row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = emails)]
+pub struct EmailRow {
+    pub seq: i64,
+    pub id: String,
+    pub kind: String,
+    pub match_id: Option<String>,
+    pub recipients: String,
+    pub subject: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub next_attempt_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+    pub body_text: String,
+    pub body_html: String,
+    pub message_id: String,
 }
 
 pub fn queue(
@@ -39,18 +69,238 @@ pub fn queue(
             id: email.id,
             kind: email.kind,
             match_id: email.match_id,
-            recipients: serde_json::to_string(&email.recipients).unwrap_or_else(|_| "[]".into()),
+            recipients: email.recipients,
             subject: email.subject,
             status: "queued",
             attempts: 0,
             next_attempt_at: at,
             created_at: at,
+            body_text: email.body_text,
+            body_html: email.body_html,
+            message_id: email.message_id,
         })
         .execute(conn)?;
     Ok(())
 }
 
-/// How many emails a match has queued (for tests and the console).
+/// Claims up to `batch` due emails for `owner` until `until`. Each claim is one conditional
+/// update, so when several workers race for a row exactly one of them gets it.
+pub fn claim_due(
+    conn: &mut AnyConnection,
+    owner: &str,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+    batch: i64,
+) -> Result<Vec<EmailRow>, StoreError> {
+    let due: Vec<String> = emails::table
+        .filter(emails::status.eq("queued"))
+        .filter(emails::next_attempt_at.le(now))
+        .filter(
+            emails::lease_until
+                .is_null()
+                .or(emails::lease_until.lt(now)),
+        )
+        .order((emails::next_attempt_at.asc(), emails::seq.asc()))
+        .limit(batch)
+        .select(emails::id)
+        .load(conn)?;
+    let mut claimed = Vec::new();
+    for id in due {
+        let won = diesel::update(
+            emails::table
+                .filter(emails::id.eq(&id))
+                .filter(emails::status.eq("queued"))
+                .filter(
+                    emails::lease_until
+                        .is_null()
+                        .or(emails::lease_until.lt(now)),
+                ),
+        )
+        .set((
+            emails::lease_owner.eq(owner),
+            emails::lease_until.eq(Some(until)),
+        ))
+        .execute(conn)?;
+        if won == 1 {
+            claimed.push(
+                emails::table
+                    .filter(emails::id.eq(&id))
+                    .select(EmailRow::as_select())
+                    .first(conn)?,
+            );
+        }
+    }
+    Ok(claimed)
+}
+
+/// Records a delivered email; false when the lease was lost meanwhile.
+pub fn mark_sent(
+    conn: &mut AnyConnection,
+    id: &str,
+    owner: &str,
+    at: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        emails::table
+            .filter(emails::id.eq(id))
+            .filter(emails::lease_owner.eq(owner)),
+    )
+    .set((
+        emails::status.eq("sent"),
+        emails::sent_at.eq(Some(at)),
+        emails::attempts.eq(emails::attempts + 1),
+        emails::lease_owner.eq(None::<String>),
+        emails::lease_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Records a failed attempt: try again at `retry_at`, or give up (`failed`) when `None`.
+pub fn mark_attempt_failed(
+    conn: &mut AnyConnection,
+    id: &str,
+    owner: &str,
+    error: &str,
+    retry_at: Option<NaiveDateTime>,
+) -> Result<(), StoreError> {
+    let target = emails::table
+        .filter(emails::id.eq(id))
+        .filter(emails::lease_owner.eq(owner));
+    let (status, next) = match retry_at {
+        Some(at) => ("queued", at),
+        None => ("failed", super::now()),
+    };
+    diesel::update(target)
+        .set((
+            emails::status.eq(status),
+            emails::attempts.eq(emails::attempts + 1),
+            emails::last_error.eq(Some(error)),
+            emails::next_attempt_at.eq(next),
+            emails::lease_owner.eq(None::<String>),
+            emails::lease_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Gives back an email claimed but not attempted (the worker is stopping).
+pub fn release(conn: &mut AnyConnection, id: &str, owner: &str) -> Result<(), StoreError> {
+    diesel::update(
+        emails::table
+            .filter(emails::id.eq(id))
+            .filter(emails::lease_owner.eq(owner)),
+    )
+    .set((
+        emails::lease_owner.eq(None::<String>),
+        emails::lease_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> Result<Option<EmailRow>, StoreError> {
+    Ok(emails::table
+        .filter(emails::id.eq(id))
+        .select(EmailRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Queues a failed email again, with a fresh set of attempts; false unless it was failed.
+pub fn retry(conn: &mut AnyConnection, id: &str, at: NaiveDateTime) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        emails::table
+            .filter(emails::id.eq(id))
+            .filter(emails::status.eq("failed")),
+    )
+    .set((
+        emails::status.eq("queued"),
+        emails::attempts.eq(0),
+        emails::next_attempt_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn list(
+    conn: &mut AnyConnection,
+    match_id: Option<&str>,
+    status: Option<&str>,
+    after: i64,
+    limit: i64,
+) -> Result<Page<EmailRow>, StoreError> {
+    // Boxed queries are per backend, so the filters are spelled out for each case.
+    macro_rules! page {
+        ($($filter:expr),*) => {
+            emails::table
+                .filter(emails::seq.gt(after))
+                $(.filter($filter))*
+                .order(emails::seq.asc())
+                .limit(limit + 1)
+                .select(EmailRow::as_select())
+                .load(conn)?
+        };
+    }
+    let mut rows: Vec<EmailRow> = match (match_id, status) {
+        (Some(m), Some(s)) => page!(emails::match_id.eq(m), emails::status.eq(s)),
+        (Some(m), None) => page!(emails::match_id.eq(m)),
+        (None, Some(s)) => page!(emails::status.eq(s)),
+        (None, None) => page!(),
+    };
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_after = if more {
+        rows.last().map(|r| r.seq)
+    } else {
+        None
+    };
+    Ok(Page {
+        items: rows,
+        next_after,
+    })
+}
+
+/// How many emails are queued, sent and failed.
+pub fn counts(conn: &mut AnyConnection) -> Result<(i64, i64, i64), StoreError> {
+    let count = |conn: &mut AnyConnection, status: &str| -> Result<i64, StoreError> {
+        Ok(emails::table
+            .filter(emails::status.eq(status))
+            .count()
+            .get_result(conn)?)
+    };
+    Ok((
+        count(conn, "queued")?,
+        count(conn, "sent")?,
+        count(conn, "failed")?,
+    ))
+}
+
+/// Forgets who an email was for and what it said (the person was erased); one not yet sent
+/// is not sent at all.
+pub fn scrub_for_match(conn: &mut AnyConnection, match_id: &str) -> Result<(), StoreError> {
+    diesel::update(
+        emails::table
+            .filter(emails::match_id.eq(match_id))
+            .filter(emails::status.eq("queued")),
+    )
+    .set((
+        emails::status.eq("failed"),
+        emails::last_error.eq(Some("not sent: a profile was erased")),
+    ))
+    .execute(conn)?;
+    diesel::update(emails::table.filter(emails::match_id.eq(match_id)))
+        .set((
+            emails::recipients.eq("[]"),
+            emails::subject.eq("(erased)"),
+            emails::body_text.eq(""),
+            emails::body_html.eq(""),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// How many emails a match has queued or sent (for tests and the console).
 pub fn count_for_match(conn: &mut AnyConnection, match_id: &str) -> Result<i64, StoreError> {
     Ok(emails::table
         .filter(emails::match_id.eq(match_id))

@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod email;
 mod errors;
 mod matching;
 mod pagination;

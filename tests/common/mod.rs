@@ -2,6 +2,8 @@
 //! PostgreSQL database, with typed helpers for its API.
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -91,6 +93,11 @@ pub fn settings(db: &TestDb, extra: &[(&str, &str)]) -> Settings {
             "BELONG__EMAIL__FILE_DIR".into(),
             outbox.display().to_string(),
         ),
+        ("BELONG__EMAIL__POLL_INTERVAL_MS".into(), "100".into()),
+        ("BELONG__EMAIL__BACKOFF_BASE_SECS".into(), "1".into()),
+        ("BELONG__EMAIL__BACKOFF_CAP_SECS".into(), "1".into()),
+        ("BELONG__EMAIL__SEND_TIMEOUT_SECS".into(), "5".into()),
+        ("BELONG__EMAIL__LEASE_SECS".into(), "10".into()),
     ];
     env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     Settings::load_with_env(None, env).expect("test settings")
@@ -98,6 +105,8 @@ pub fn settings(db: &TestDb, extra: &[(&str, &str)]) -> Settings {
 
 /// The service running in this process on a random port.
 pub struct TestApp {
+    /// Dropping it stops the email worker.
+    _worker: tokio::sync::watch::Sender<bool>,
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub coordinator: String,
@@ -120,6 +129,8 @@ pub async fn spawn_with(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
     let addr = listener.local_addr().expect("addr");
     let server = belong::http::server(app.clone(), listener).expect("server");
     tokio::spawn(server);
+    let (worker, stop) = tokio::sync::watch::channel(false);
+    belong::startup::start_worker(&app, stop).expect("email worker");
     let (coordinator, integration) = {
         let db = app.db.clone();
         tokio::task::spawn_blocking(move || {
@@ -132,6 +143,7 @@ pub async fn spawn_with(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
         .expect("join")
     };
     TestApp {
+        _worker: worker,
         addr,
         client: reqwest::Client::new(),
         coordinator,
@@ -270,6 +282,11 @@ pub fn belong_command(db: &TestDb) -> Command {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("BELONG__DATABASE__URL", &db.url)
         .env("BELONG__EMAIL__FILE_DIR", db.dir().join("outbox"))
+        .env("BELONG__EMAIL__POLL_INTERVAL_MS", "100")
+        .env("BELONG__EMAIL__BACKOFF_BASE_SECS", "1")
+        .env("BELONG__EMAIL__BACKOFF_CAP_SECS", "1")
+        .env("BELONG__EMAIL__SEND_TIMEOUT_SECS", "5")
+        .env("BELONG__EMAIL__LEASE_SECS", "10")
         .env("RUST_LOG", "warn")
         .current_dir(db.dir());
     cmd
@@ -278,8 +295,16 @@ pub fn belong_command(db: &TestDb) -> Command {
 impl Process {
     /// Starts `belong serve` and waits until `/health` answers 200.
     pub async fn start(db: &TestDb) -> Process {
+        Self::start_with(db, &[]).await
+    }
+
+    pub async fn start_with(db: &TestDb, env: &[(&str, &str)]) -> Process {
         let port = free_port();
-        let child = belong_command(db)
+        let mut command = belong_command(db);
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let child = command
             .arg("serve")
             .env("BELONG__SERVER__PORT", port.to_string())
             .env("BELONG__SERVER__WORKERS", "2")

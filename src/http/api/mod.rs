@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`.
 
+pub mod emails;
 pub mod matching;
 pub mod profile_body;
 pub mod profiles;
@@ -30,5 +31,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(matching::reject)
         .service(matching::end)
         .service(matching::get_settings)
-        .service(matching::put_settings);
+        .service(matching::put_settings)
+        .service(emails::list)
+        .service(emails::retry);
 }

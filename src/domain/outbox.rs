@@ -1,0 +1,84 @@
+//! When to try an email again: exponential backoff with jitter, and when to give up.
+
+use std::time::Duration;
+
+/// The retry policy of the outbox.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub base: Duration,
+    pub cap: Duration,
+    pub max_attempts: u32,
+}
+
+/// What happens after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum AfterFailure {
+    /// Try again after this long.
+    RetryIn(Duration),
+    /// Give up: a coordinator may retry it by hand.
+    GiveUp,
+}
+
+impl RetryPolicy {
+    /// `attempts` counts every attempt so far, this failed one included; `permanent` is a
+    /// refusal that retrying cannot change (an SMTP 5xx). `jitter` in `0.0..=1.0` spreads
+    /// retries so that a recovering server is not hit by every email at once.
+    pub fn after_failure(&self, attempts: u32, permanent: bool, jitter: f64) -> AfterFailure {
+        if permanent || attempts >= self.max_attempts {
+            return AfterFailure::GiveUp;
+        }
+        let exponent = attempts.saturating_sub(1).min(30);
+        let full = self.base.saturating_mul(1u32 << exponent).min(self.cap);
+        // Half fixed, half random: never sooner than half the nominal delay.
+        AfterFailure::RetryIn(full.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy() -> RetryPolicy {
+        RetryPolicy {
+            base: Duration::from_secs(30),
+            cap: Duration::from_secs(3600),
+            max_attempts: 8,
+        }
+    }
+
+    #[test]
+    fn delays_grow_and_are_capped() {
+        let p = policy();
+        assert_eq!(
+            p.after_failure(1, false, 1.0),
+            AfterFailure::RetryIn(Duration::from_secs(30))
+        );
+        assert_eq!(
+            p.after_failure(2, false, 1.0),
+            AfterFailure::RetryIn(Duration::from_secs(60))
+        );
+        assert_eq!(
+            p.after_failure(3, false, 0.0),
+            AfterFailure::RetryIn(Duration::from_secs(60))
+        );
+        assert_eq!(
+            p.after_failure(7, false, 1.0),
+            AfterFailure::RetryIn(Duration::from_secs(1920))
+        );
+        let capped = RetryPolicy {
+            max_attempts: 100,
+            ..p
+        };
+        assert_eq!(
+            capped.after_failure(60, false, 1.0),
+            AfterFailure::RetryIn(Duration::from_secs(3600))
+        );
+    }
+
+    #[test]
+    fn gives_up_after_the_last_attempt_or_a_permanent_refusal() {
+        let p = policy();
+        assert_eq!(p.after_failure(8, false, 0.5), AfterFailure::GiveUp);
+        assert_eq!(p.after_failure(1, true, 0.5), AfterFailure::GiveUp);
+    }
+}

@@ -1,0 +1,152 @@
+//! `/emails`: the delivery status of every email, and a retry for failed ones.
+
+use actix_web::{HttpRequest, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::app::App;
+use crate::app::emails;
+use crate::domain::cursor::Cursor;
+use crate::domain::field_error::FieldErrors;
+use crate::email::message::Recipient;
+use crate::http::auth::Caller;
+use crate::http::problem::{ApiError, Problem};
+use crate::http::query::{self, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::store::emails::EmailRow;
+
+/// One email and how its delivery went.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EmailView {
+    pub id: String,
+    pub match_id: Option<String>,
+    /// The recipients' addresses.
+    pub to: Vec<String>,
+    pub subject: String,
+    /// queued | sent | failed
+    #[schema(example = "sent")]
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    /// When the next attempt is due (queued emails).
+    pub next_attempt_at: Option<DateTime<Utc>>,
+}
+
+impl From<&EmailRow> for EmailView {
+    fn from(r: &EmailRow) -> Self {
+        let to: Vec<Recipient> = serde_json::from_str(&r.recipients).unwrap_or_default();
+        EmailView {
+            id: r.id.clone(),
+            match_id: r.match_id.clone(),
+            to: to.into_iter().map(|r| r.email).collect(),
+            subject: r.subject.clone(),
+            status: r.status.clone(),
+            attempts: r.attempts,
+            last_error: r.last_error.clone(),
+            sent_at: r.sent_at.map(|t| t.and_utc()),
+            created_at: r.created_at.and_utc(),
+            next_attempt_at: (r.status == "queued").then(|| r.next_attempt_at.and_utc()),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EmailCounts {
+    pub queued: i64,
+    pub sent: i64,
+    pub failed: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EmailPage {
+    pub items: Vec<EmailView>,
+    pub next_cursor: Option<String>,
+    /// Emails in each state, across the whole outbox.
+    pub counts: EmailCounts,
+}
+
+const STATUSES: [&str; 3] = ["queued", "sent", "failed"];
+
+#[utoipa::path(
+    tag = "Emails",
+    summary = "List emails and their delivery status",
+    params(
+        ("match_id" = Option<Uuid>, Query),
+        ("status" = Option<String>, Query, description = "queued | sent | failed"),
+        ("limit" = Option<u32>, Query, description = "1–200, default 50"),
+        ("cursor" = Option<String>, Query),
+    ),
+    responses((status = 200, body = EmailPage), (status = 400, body = Problem), (status = 401, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = []))
+)]
+#[get("/emails")]
+pub async fn list(
+    app: web::Data<App>,
+    _: Caller,
+    req: HttpRequest,
+) -> Result<web::Json<EmailPage>, ApiError> {
+    let mut errors = FieldErrors::new();
+    let (mut match_id, mut status, mut limit, mut cursor) = (None, None, DEFAULT_LIMIT, None);
+    for (key, value) in query::pairs(&req)? {
+        match key.as_str() {
+            "match_id" => match Uuid::parse_str(value.trim()) {
+                Ok(id) => match_id = Some(id),
+                Err(_) => errors.add("match_id", "must be a match id (UUID)"),
+            },
+            "status" if STATUSES.contains(&value.as_str()) => status = Some(value),
+            "status" => errors.add("status", "must be queued, sent or failed"),
+            "limit" => match value.trim().parse::<u32>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => limit = n,
+                _ => errors.add(
+                    "limit",
+                    format!("must be a whole number from 1 to {MAX_LIMIT}"),
+                ),
+            },
+            "cursor" => cursor = errors.check("cursor", Cursor::decode(&value)),
+            _ => errors.add(
+                key,
+                "is not a query parameter here; use match_id, status, limit or cursor",
+            ),
+        }
+    }
+    errors.into_result(()).map_err(ApiError::Validation)?;
+    let (page, counts) = emails::list(
+        &app,
+        match_id,
+        status,
+        cursor.map_or(0, |c| c.after),
+        i64::from(limit),
+    )
+    .await?;
+    Ok(web::Json(EmailPage {
+        items: page.items.iter().map(EmailView::from).collect(),
+        next_cursor: page.next_after.map(|after| Cursor { after }.encode()),
+        counts: EmailCounts {
+            queued: counts.queued,
+            sent: counts.sent,
+            failed: counts.failed,
+        },
+    }))
+}
+
+#[utoipa::path(
+    tag = "Emails",
+    summary = "Retry a failed email",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = EmailView), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, description = "Not failed", body = Problem)),
+    security(("bearer" = []))
+)]
+#[post("/emails/{id}/retry")]
+pub async fn retry(
+    app: web::Data<App>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<web::Json<EmailView>, ApiError> {
+    caller.require_coordinator()?;
+    let id = Uuid::parse_str(&id)
+        .map_err(|_| ApiError::NotFound(format!("there is no email with id {id}")))?;
+    Ok(web::Json(EmailView::from(&emails::retry(&app, id).await?)))
+}
