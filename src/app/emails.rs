@@ -22,8 +22,7 @@ pub async fn list(
     after: i64,
     limit: i64,
 ) -> Result<(Page<EmailRow>, Counts), AppError> {
-    Ok(app
-        .db
+    app.db
         .run(move |conn| {
             let match_id = match_id.map(|m| m.to_string());
             let page = rows::list(conn, match_id.as_deref(), status.as_deref(), after, limit)?;
@@ -37,7 +36,7 @@ pub async fn list(
                 },
             ))
         })
-        .await?)
+        .await
 }
 
 /// Queues a failed email again, with a fresh set of attempts.

@@ -122,3 +122,123 @@ pub fn introduction(
         html,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Settings;
+    use crate::domain::input::{Field, MenteeInput, MentorInput, PersonInput};
+    use crate::domain::matching::score::Scorer;
+    use crate::domain::validate::{self, Rules};
+    use crate::email::message::{self, Outgoing, Recipient};
+
+    fn person(name: &str, email: &str) -> PersonInput {
+        let s = |v: &str| Field::Value(v.to_string());
+        PersonInput {
+            full_name: s(name),
+            email: s(email),
+            profession: s("registered_nurse"),
+            specialty: s("emergency"),
+            site: s("north_campus"),
+            shift: s("night"),
+            languages: Field::Value(vec!["en".into(), "tl".into()]),
+            goals: Field::Value(vec!["communication".into(), "leadership".into()]),
+            affinity_groups: Field::Value(vec!["parent".into()]),
+            notes: s("夜勤の前に会えます"),
+            ..Default::default()
+        }
+    }
+
+    fn rendered() -> (Rendered, Settings) {
+        let settings = Settings::load_with_env(None, Vec::new()).expect("settings");
+        let rules = Rules {
+            taxonomy: &settings.taxonomy,
+            default_capacity: settings.matching.default_capacity,
+        };
+        let mentee = validate::mentee(
+            &MenteeInput {
+                person: person("Zoë O'Brien <b>", "zoe@example.org"),
+                start_date: Field::Absent,
+            },
+            rules,
+        )
+        .expect("mentee");
+        let mentor = validate::mentor(
+            &MentorInput {
+                person: person("Grace \"Gigi\" Okafor & co", "grace@example.org"),
+                years_experience: Field::Value(12),
+                can_help_with: Field::Value(vec!["leadership".into()]),
+                ..Default::default()
+            },
+            rules,
+        )
+        .expect("mentor");
+        let mut scorer = Scorer::new(settings.matching.weights, &settings.taxonomy, "en");
+        let (a, b) = (scorer.mentee(&mentee), scorer.mentor(&mentor));
+        scorer.prepare();
+        let explanation = scorer.explain((&mentee, &a), (&mentor, &b));
+        let rendered = introduction(
+            &mentee,
+            &mentor,
+            &explanation,
+            &settings.taxonomy,
+            &settings.email,
+        )
+        .expect("renders");
+        (rendered, settings)
+    }
+
+    #[test]
+    fn introduction_text_and_html() {
+        let (r, _) = rendered();
+        insta::assert_snapshot!("introduction_subject", r.subject);
+        insta::assert_snapshot!("introduction_text", r.text);
+        insta::assert_snapshot!("introduction_html", r.html);
+        assert!(r.html.contains("Zoë O&#39;Brien &#60;b&#62;"));
+        assert!(!r.html.contains("<b>"));
+        assert!(r.text.contains("Both speak Tagalog"));
+    }
+
+    #[test]
+    fn the_whole_message_with_ids_and_dates_redacted() {
+        let (r, settings) = rendered();
+        let outgoing = Outgoing {
+            id: "EMAIL-ID".into(),
+            message_id: message::message_id("EMAIL-ID", &settings.email.from),
+            recipients: vec![
+                Recipient {
+                    name: "Zoë O'Brien <b>".into(),
+                    email: "zoe@example.org".into(),
+                },
+                Recipient {
+                    name: "Grace \"Gigi\" Okafor & co".into(),
+                    email: "grace@example.org".into(),
+                },
+            ],
+            subject: r.subject,
+            text: r.text,
+            html: r.html,
+        };
+        let built = message::build(&outgoing, &settings.email.from, &settings.email.reply_to)
+            .expect("message");
+        let text = String::from_utf8(built.formatted()).expect("utf-8");
+        let boundary = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("boundary=\""))
+            .map(|b| b.trim_end_matches('"').to_string())
+            .expect("boundary");
+        let redacted: String = text
+            .replace(&boundary, "[boundary]")
+            .lines()
+            .map(|l| {
+                if l.starts_with("Date: ") {
+                    "Date: [date]"
+                } else {
+                    l
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        insta::assert_snapshot!("introduction_message", redacted);
+    }
+}

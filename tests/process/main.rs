@@ -5,6 +5,7 @@
 mod common;
 
 mod cli;
+mod delivery;
 mod durability;
 mod match_file;
 mod migrations;

@@ -513,12 +513,12 @@ mod tests {
             shift: s(pick(3, &["day", "night", "rotating"])),
             languages: Field::Value(vec!["en".into(), pick(4, &["en", "pt", "tl"])]),
             goals: Field::Value(vec![pick(5, &["skills", "time", "lead"])]),
-            affinity_groups: Field::Value(if seed[6] % 2 == 0 {
+            affinity_groups: Field::Value(if seed[6].is_multiple_of(2) {
                 vec!["parent".into()]
             } else {
                 vec![]
             }),
-            manager_email: if seed[7] % 5 == 0 {
+            manager_email: if seed[7].is_multiple_of(5) {
                 s(format!(
                     "p{}@example.org",
                     managers_from + usize::from(seed[7] % 4)
