@@ -35,7 +35,11 @@ pub struct Worker {
     doorbell: Doorbell,
 }
 
-const BATCH: i64 = 20;
+const BATCH: i64 = 32;
+
+/// Sends in flight at once: a relay answers each message after a round trip or two, so a
+/// few concurrent sends (each on its own pooled connection) keep a backlog moving.
+const SENDS_AT_ONCE: usize = 8;
 
 impl Worker {
     pub fn new(db: Db, settings: EmailSettings, doorbell: Doorbell) -> Result<Self, String> {
@@ -86,15 +90,20 @@ impl Worker {
             })
             .await?;
         let count = claimed.len();
-        for row in claimed {
+        for chunk in claimed.chunks(SENDS_AT_ONCE) {
             if *stop.borrow() {
-                let (id, owner) = (row.id.clone(), self.owner.clone());
-                self.db
-                    .run(move |conn| emails::release(conn, &id, &owner))
-                    .await?;
+                for row in chunk {
+                    let (id, owner) = (row.id.clone(), self.owner.clone());
+                    self.db
+                        .run(move |conn| emails::release(conn, &id, &owner))
+                        .await?;
+                }
                 continue;
             }
-            self.deliver(row).await?;
+            let sends = chunk.iter().cloned().map(|row| self.deliver(row));
+            for result in futures_util::future::join_all(sends).await {
+                result?;
+            }
         }
         Ok(count)
     }

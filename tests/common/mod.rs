@@ -105,8 +105,8 @@ pub fn settings(db: &TestDb, extra: &[(&str, &str)]) -> Settings {
 
 /// The service running in this process on a random port.
 pub struct TestApp {
-    /// Dropping it stops the email worker.
-    _worker: tokio::sync::watch::Sender<bool>,
+    /// Dropping it stops the email worker (`None`: no worker runs).
+    _worker: Option<tokio::sync::watch::Sender<bool>>,
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub coordinator: String,
@@ -120,6 +120,15 @@ pub async fn spawn(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_with(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
+    spawn_app(db, extra, true).await
+}
+
+/// The service without its email worker, so that email stays queued.
+pub async fn spawn_without_worker(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
+    spawn_app(db, extra, false).await
+}
+
+async fn spawn_app(db: TestDb, extra: &[(&str, &str)], worker: bool) -> TestApp {
     let settings = settings(&db, extra);
     let (app, _) = tokio::task::spawn_blocking(move || belong::startup::open(settings))
         .await
@@ -129,8 +138,11 @@ pub async fn spawn_with(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
     let addr = listener.local_addr().expect("addr");
     let server = belong::http::server(app.clone(), listener).expect("server");
     tokio::spawn(server);
-    let (worker, stop) = tokio::sync::watch::channel(false);
-    belong::startup::start_worker(&app, stop).expect("email worker");
+    let worker = worker.then(|| {
+        let (worker, stop) = tokio::sync::watch::channel(false);
+        belong::startup::start_worker(&app, stop).expect("email worker");
+        worker
+    });
     let (coordinator, integration) = {
         let db = app.db.clone();
         tokio::task::spawn_blocking(move || {

@@ -110,6 +110,7 @@ async fn session(
     data_started: Arc<Mutex<usize>>,
     mode: Arc<Mutex<Mode>>,
 ) -> std::io::Result<()> {
+    socket.set_nodelay(true)?;
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read);
     write.write_all(b"220 test.local ESMTP ready\r\n").await?;

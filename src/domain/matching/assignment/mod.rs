@@ -17,38 +17,53 @@
 //! one more matched mentee always outweighs any score difference, so
 //! minimising cost = maximising `(k, S)` lexicographically.
 //!
-//! The transportation problem is solved by successive shortest augmenting
-//! paths (Hungarian / Jonker–Volgenant style) directly over mentor
-//! capacities: mentees are inserted one at a time (index order); each
-//! insertion runs a Dijkstra over mentors on reduced costs
-//! `c_ij − u_i − v_j ≥ 0`, stopping at the first mentor with free capacity or
-//! when the best "send someone to the dummy" option is cheaper, then updates
-//! the duals of the scanned mentors and augments. After each insertion the
-//! current assignment is optimal for the inserted mentees (LP duality with
-//! complementary slackness: matched edges have reduced cost 0, non-full
-//! mentors have `v_j = 0`, full mentors `v_j ≤ 0`).
+//! The transportation problem is solved by successive shortest paths
+//! (Hungarian / Jonker–Volgenant style) directly over mentor capacities — no
+//! slot expansion. One side is inserted one supply unit at a time: mentees
+//! (rows = mentees, columns = mentors with capacity) or, when slots are scarce
+//! (`Σcap < n`), mentor capacity units (rows = mentors, columns = mentees with
+//! capacity 1). Each insertion is a Dijkstra on reduced costs
+//! `c_ij + π_i − π_j ≥ 0` that stops when it reaches the sink (a column with
+//! free capacity, or the dummy), followed by the potential update
+//! `π += min(d, D)` and the augmentation. This is the successive-shortest-path
+//! method, so after every insertion the flow is a minimum-cost flow for the
+//! supplies inserted so far, and the node potentials are an LP dual
+//! certificate (complementary slackness: used edges tight, a mentor with free
+//! room has `v_j = 0`, a full one `v_j ≤ 0`, unused edges `c − u − v ≥ 0`).
 //!
-//! To be fast on dense inputs the solve runs on a *candidate* subgraph (the
-//! best `k` edges of every mentee, by `(cost, mentor)`). The resulting duals
-//! are then checked against **every** eligible edge: if all reduced costs are
-//! non-negative, `(u, v)` is a feasible dual of the full problem with the same
-//! objective as the primal, which *proves* optimality on the full edge set.
-//! Otherwise the violated edges are added to the candidate set and the solve
-//! is repeated, until the certificate holds (at worst on the full graph).
+//! # Candidate sets and the optimality certificate
+//! To be fast on dense inputs the solve runs on a *candidate* subgraph: the
+//! best `top_k` edges of every mentee by `(cost, mentor)`, plus — on dense
+//! inputs — the best `mentor_k_per_slot·cap_j + 8` mentees of every mentor.
+//! The duals `(u, v)` of the candidate solution are then checked against
+//! **every** eligible edge (rows whose edges are all candidates need no
+//! check). If `c_ij − u_i − v_j ≥ 0` everywhere, `(u, v)` is a feasible dual of
+//! the full problem whose objective equals the primal cost, which *proves*
+//! optimality on the full edge set. Otherwise the most violated edges (up to
+//! `add_k` per mentee) are added and the next round runs: warm (only the
+//! violating mentees are re-inserted, with a Dijkstra that may also route
+//! through the sink to release or refill the slot they vacate) when few
+//! mentees violate, cold otherwise. Every round adds at least one edge, so
+//! the loop ends, at worst on the full graph.
 //!
 //! # Tie-break rule
-//! Among optimal solutions the one returned is the one produced by the
-//! deterministic procedure above: mentees inserted in index order, Dijkstra
-//! ties broken by `(distance, mentor index)`, a free mentor preferred over the
-//! dummy at equal distance, candidate sets chosen by `(cost, mentor index)`.
-//! It depends only on the input (`capacity` and the per-mentee edge lists
-//! *including their order*, which only matters for duplicate edges); no
-//! hashing, threads or timing are involved.
+//! The totals are unique; the assignment among tied optima is the one
+//! produced by this deterministic procedure: rows inserted in index order,
+//! Dijkstra ties broken by `(distance, node index)` (columns before rows, the
+//! sink first), candidate arcs chosen by `(cost, mentor)` / `(cost, mentee)`,
+//! and violated arcs by `(reduced cost, mentor)`. It depends only on the input
+//! (capacities, edge lists including their order, and [`Options`]) — no
+//! hashing, threads or timing. It is *not* a canonical rule such as a
+//! lexicographic perturbation: relabelling mentees may select a different
+//! tied optimum (the caller already sorts its input canonically).
+
+// Index loops over parallel arrays (CSR, duals) read better than zipped iterators.
+#![allow(clippy::needless_range_loop)]
 
 pub mod generate;
 mod sap;
 
-use sap::{Arc, Cand, NONE};
+use sap::{Arc, Cand, NONE, Solver};
 
 /// Maximum score (scores are in hundredths, `0..=10_000`).
 pub const MAX_SCORE: u16 = 10_000;
@@ -78,6 +93,17 @@ impl Problem {
     /// Solve this problem; see [`solve`].
     pub fn solve(&self) -> Result<Solution, InputError> {
         solve(&self.capacity, &self.offsets, &self.mentor, &self.score)
+    }
+
+    /// Solve this problem with explicit options; see [`solve_with`].
+    pub fn solve_with(&self, opts: &Options) -> Result<Solution, InputError> {
+        solve_with(
+            &self.capacity,
+            &self.offsets,
+            &self.mentor,
+            &self.score,
+            opts,
+        )
     }
 }
 
@@ -119,10 +145,51 @@ impl std::fmt::Display for InputError {
 
 impl std::error::Error for InputError {}
 
-/// Number of candidate edges kept per mentee in the first round.
-const TOP_K: usize = 24;
-/// Maximum number of violated edges added per mentee and round.
-const ADD_K: usize = 16;
+/// Which side is inserted one unit at a time by the augmenting-path solver.
+/// Both give the same (optimal) totals; they differ in speed and possibly in
+/// which of several tied optima is returned.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Orientation {
+    /// Mentor slots if `Σ capacity < n_mentees` (slots are scarce), else mentees.
+    #[default]
+    Auto,
+    /// Insert mentees (rows = mentees, columns = mentors).
+    Mentees,
+    /// Insert mentor capacity units (rows = mentors, columns = mentees).
+    Mentors,
+}
+
+/// Tuning knobs. They never affect optimality, only speed (and, among tied
+/// optima, which one is returned).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Candidate edges kept per mentee in the first round (best by score);
+    /// mentees with at most this many usable edges keep all of them.
+    pub top_k: usize,
+    /// Maximum number of violated edges added per mentee and round.
+    pub add_k: usize,
+    /// On dense inputs (average degree `>= 4·top_k`), each mentor also
+    /// contributes its best `mentor_k_per_slot · capacity + 8` mentees to the
+    /// first candidate set (0 disables this).
+    pub mentor_k_per_slot: usize,
+    /// Insertion side.
+    pub orientation: Orientation,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            top_k: 24,
+            add_k: 16,
+            mentor_k_per_slot: 4,
+            orientation: Orientation::Auto,
+        }
+    }
+}
+
+/// Warm repairs are used when at most `n / WARM_DIV` mentees violate the
+/// certificate; otherwise the next round is solved from scratch.
+const WARM_DIV: usize = 8;
 
 fn validate(
     capacity: &[u32],
@@ -162,6 +229,17 @@ pub fn solve(
     mentor: &[u32],
     score: &[u16],
 ) -> Result<Solution, InputError> {
+    solve_with(capacity, offsets, mentor, score, &Options::default())
+}
+
+/// [`solve`] with explicit tuning [`Options`].
+pub fn solve_with(
+    capacity: &[u32],
+    offsets: &[usize],
+    mentor: &[u32],
+    score: &[u16],
+    opts: &Options,
+) -> Result<Solution, InputError> {
     validate(capacity, offsets, mentor, score)?;
     let n = offsets.len() - 1;
     let m = capacity.len();
@@ -170,85 +248,168 @@ pub fn solve(
     let p: i64 = 10_000 + 10_000 * (n as i64).min(total_cap as i64) + 1;
     let cost = |e: usize| u32::from(MAX_SCORE - score[e]);
 
-    // Round 1 candidate set: best TOP_K usable edges per mentee, ordered by
+    let top_k = opts.top_k.max(1);
+    let add_k = opts.add_k.max(1);
+
+    // Round 1 candidate set: best `top_k` usable edges per mentee, ordered by
     // (cost, mentor). Mentors without capacity are left out entirely.
-    let mut cand = Cand {
-        off: Vec::with_capacity(n + 1),
-        arcs: Vec::new(),
-    };
+    let mut cand = Cand::default();
     cand.off.push(0);
     let mut full_row = vec![false; n];
-    let mut buf: Vec<Arc> = Vec::new();
+    // Streaming selection: keep a buffer of at most 2·top_k arcs and a
+    // running cut-off key, so most arcs are rejected by a single comparison.
+    // The same pass collects, for every mentor, its best mentees (up to
+    // `mentor_k_per_slot · cap + 8`, by (cost, mentee)); those arcs are
+    // added too, so that scarce mentors are represented from the start.
+    let mut buf: Vec<Arc> = Vec::with_capacity(2 * top_k);
+    let key = |a: &Arc| (a.cost, a.col);
+    // Only worthwhile when rows are long compared with `top_k` (dense input).
+    let use_mentor_picks = n > 0 && mentor.len() / n >= 4 * top_k;
+    let mk: Vec<usize> = cap
+        .iter()
+        .map(|&c| {
+            if c == 0 || opts.mentor_k_per_slot == 0 || !use_mentor_picks {
+                0
+            } else {
+                opts.mentor_k_per_slot * c as usize + 8
+            }
+        })
+        .collect();
+    let mut mbuf: Vec<Vec<(u32, u32)>> = vec![Vec::new(); m];
+    let mut mcut: Vec<(u32, u32)> = vec![(u32::MAX, u32::MAX); m];
     for i in 0..n {
         buf.clear();
-        buf.extend(
-            (offsets[i]..offsets[i + 1])
-                .filter(|&e| cap[mentor[e] as usize] > 0)
-                .map(|e| Arc {
-                    col: mentor[e],
-                    cost: cost(e),
-                }),
-        );
-        if buf.len() > TOP_K {
-            buf.select_nth_unstable_by_key(TOP_K - 1, |a| (a.cost, a.col));
-            buf.truncate(TOP_K);
+        let mut cut = (u32::MAX, u32::MAX);
+        let mut usable = 0usize;
+        for e in offsets[i]..offsets[i + 1] {
+            let j = mentor[e];
+            let ju = j as usize;
+            if cap[ju] == 0 {
+                continue;
+            }
+            usable += 1;
+            let a = Arc {
+                col: j,
+                cost: cost(e),
+            };
+            let mkey = (a.cost, i as u32);
+            if mk[ju] > 0 && mkey <= mcut[ju] {
+                let mb = &mut mbuf[ju];
+                mb.push(mkey);
+                if mb.len() == 2 * mk[ju] {
+                    mb.select_nth_unstable(mk[ju] - 1);
+                    mb.truncate(mk[ju]);
+                    mcut[ju] = mb[mk[ju] - 1];
+                }
+            }
+            if key(&a) > cut {
+                continue;
+            }
+            buf.push(a);
+            if buf.len() == 2 * top_k {
+                buf.select_nth_unstable_by_key(top_k - 1, key);
+                buf.truncate(top_k);
+                cut = key(&buf[top_k - 1]);
+            }
+        }
+        if usable > top_k {
+            buf.select_nth_unstable_by_key(top_k - 1, key);
+            buf.truncate(top_k);
         } else {
             full_row[i] = true;
         }
         cand.arcs.extend_from_slice(&buf);
         cand.off.push(cand.arcs.len());
     }
+    // Merge the mentor-side picks into the mentee rows (skipping arcs the
+    // row already has).
+    let mut extra: Vec<Vec<Arc>> = vec![Vec::new(); n];
+    for (j, mb) in mbuf.iter_mut().enumerate() {
+        if mb.len() > mk[j] {
+            mb.select_nth_unstable(mk[j] - 1);
+            mb.truncate(mk[j]);
+        }
+        for &(c, i) in mb.iter() {
+            let iu = i as usize;
+            if !full_row[iu] {
+                extra[iu].push(Arc {
+                    col: j as u32,
+                    cost: c,
+                });
+            }
+        }
+    }
+    drop(mbuf);
+    if extra.iter().any(|x| !x.is_empty()) {
+        let mut merged = Cand::default();
+        merged.off.push(0);
+        merged.arcs.reserve(cand.arcs.len() + n);
+        for i in 0..n {
+            let row = cand.row_all(i);
+            merged.arcs.extend_from_slice(row);
+            for a in &extra[i] {
+                if !row.iter().any(|b| b.col == a.col) {
+                    merged.arcs.push(*a);
+                }
+            }
+            merged.off.push(merged.arcs.len());
+        }
+        cand = merged;
+    }
+    drop(extra);
+    cand.activate_all();
 
     // Orientation: when slots are scarce insert mentor slots (rows = mentors,
     // columns = mentees), otherwise insert mentees.
-    let by_mentor = match std::env::var("ASSIGN_ORIENT").ok().as_deref() {
-        Some("mentor") => true,
-        Some("mentee") => false,
-        _ => total_cap < n as u64,
+    let by_mentor = match opts.orientation {
+        Orientation::Mentors => true,
+        Orientation::Mentees => false,
+        Orientation::Auto => total_cap < n as u64,
     };
-    let dbg = std::env::var_os("ASSIGN_DEBUG").is_some();
-    let t0 = std::time::Instant::now();
-    let (assign, _mentee_dual, _mentor_dual) = loop {
-        let (assign, mentee_dual, mentor_dual) = if by_mentor {
-            let t = cand.transpose(m);
-            let st = sap::solve(&t, &cap, &vec![1; n], vec![0; n], p);
-            let assign: Vec<u32> = st
-                .members
-                .iter()
-                .map(|mem| mem.first().copied().unwrap_or(NONE))
+    // Capacity-0 mentors are priced out so their edges stay dual feasible.
+    let v0: Vec<i64> = cap.iter().map(|&c| if c == 0 { -p } else { 0 }).collect();
+    let mut mentee_solver: Option<Solver> = None;
+    let mut viol: Vec<(i64, u32, u32)> = Vec::new();
+    let assign = loop {
+        // Solve (cold for the mentor orientation, warm repairs otherwise).
+        let (assign, mentee_dual, mentor_dual): (Vec<u32>, Vec<i64>, Vec<i64>) = if by_mentor {
+            let mut sv = Solver::new(cand.transpose(m), cap.clone(), &vec![1; n], &vec![0; n], p);
+            sv.run();
+            let assign = (0..n)
+                .map(|i| sv.members[i].first().copied().unwrap_or(NONE))
                 .collect();
-            (assign, st.v, st.u)
+            let md = (0..n).map(|i| sv.col_dual(i)).collect();
+            let rd = (0..m).map(|j| sv.row_dual(j)).collect();
+            (assign, md, rd)
         } else {
-            // Capacity-0 mentors are priced out so their edges stay dual feasible.
-            let v0: Vec<i64> = cap.iter().map(|&c| if c == 0 { -p } else { 0 }).collect();
-            let st = sap::solve(&cand, &vec![1; n], &cap, v0, p);
-            let mut assign = vec![NONE; n];
-            for (j, mem) in st.members.iter().enumerate() {
-                for &i in mem {
-                    assign[i as usize] = j as u32;
-                }
-            }
-            (assign, st.u, st.v)
+            let sv = mentee_solver.get_or_insert_with(|| {
+                let mut sv = Solver::new(std::mem::take(&mut cand), vec![1; n], &cap, &v0, p);
+                sv.run();
+                sv
+            });
+            let assign = (0..n).map(|i| sv.unit_row_col(i)).collect();
+            let md = (0..n).map(|i| sv.row_dual(i)).collect();
+            let rd = (0..m).map(|j| sv.col_dual(j)).collect();
+            (assign, md, rd)
         };
-        if dbg {
-            eprintln!(
-                "  solve on {} arcs done at {:.3}s",
-                cand.arcs.len(),
-                t0.elapsed().as_secs_f64()
-            );
-        }
+        let cur: &Cand = match &mentee_solver {
+            Some(sv) => &sv.cand,
+            None => &cand,
+        };
         // Certificate: reduced cost >= 0 on every unused eligible edge. Rows
         // whose candidate list is complete are covered by the solve itself.
-        // The most violated edges (up to ADD_K per mentee) join the next round.
+        // The most violated edges (up to `add_k` per mentee) join the next
+        // round.
         let mut next = Cand {
             off: Vec::with_capacity(n + 1),
-            arcs: Vec::with_capacity(cand.arcs.len()),
+            end: Vec::with_capacity(n),
+            arcs: Vec::with_capacity(cur.arcs.len()),
         };
         next.off.push(0);
-        let mut violating_rows = 0usize;
-        let mut viol: Vec<(i64, u32, u32)> = Vec::new();
+        let mut violating: Vec<u32> = Vec::new();
         for i in 0..n {
-            next.arcs.extend_from_slice(cand.row(i));
+            next.arcs.extend_from_slice(cur.row_all(i));
+            next.end.push(next.arcs.len());
             if !full_row[i] {
                 let ui = mentee_dual[i];
                 viol.clear();
@@ -261,10 +422,10 @@ pub fn solve(
                     }
                 }
                 if !viol.is_empty() {
-                    violating_rows += 1;
-                    if viol.len() > ADD_K {
-                        viol.select_nth_unstable(ADD_K - 1);
-                        viol.truncate(ADD_K);
+                    violating.push(i as u32);
+                    if viol.len() > add_k {
+                        viol.select_nth_unstable(add_k - 1);
+                        viol.truncate(add_k);
                     }
                     next.arcs
                         .extend(viol.iter().map(|&(_, col, cost)| Arc { col, cost }));
@@ -272,17 +433,33 @@ pub fn solve(
             }
             next.off.push(next.arcs.len());
         }
-        if dbg {
-            eprintln!(
-                "  cert done at {:.3}s, violating rows {}",
-                t0.elapsed().as_secs_f64(),
-                violating_rows
-            );
+        if violating.is_empty() {
+            if let Some(sv) = mentee_solver.take() {
+                cand = sv.cand;
+            }
+            break assign;
         }
-        if violating_rows == 0 {
-            break (assign, mentee_dual, mentor_dual);
+        let warm = violating.len() * WARM_DIV <= n;
+        match &mut mentee_solver {
+            Some(sv) if warm => {
+                // Warm start: new arcs stay inactive until their row is
+                // repaired; unmatched rows first, then in index order.
+                sv.cand = next;
+                sv.normalize();
+                for &i in violating.iter().filter(|&&i| assign[i as usize] == NONE) {
+                    sv.repair(i);
+                }
+                for &i in violating.iter().filter(|&&i| assign[i as usize] != NONE) {
+                    sv.repair(i);
+                }
+            }
+            _ => {
+                // Many violations (or mentor orientation): cold re-solve.
+                mentee_solver = None;
+                next.activate_all();
+                cand = next;
+            }
         }
-        cand = next;
     };
 
     let mut assignment = Vec::with_capacity(n);

@@ -1,24 +1,24 @@
 //! Core: successive shortest augmenting paths (Jonker–Volgenant style) for a
-//! transportation problem with an implicit dummy column.
+//! transportation problem with a dummy column, with absolute node potentials.
 //!
 //! Rows have a supply `supply[r]` that must be shipped completely, either to
 //! real columns (capacity `cap[k]`, each row–column pair at most once) or to
-//! the implicit dummy column (unbounded capacity, cost `p` from every row).
-//! Exactly one of the two sides has unit size (`supply == 1` for all rows, or
-//! `cap <= 1` for all columns); this covers both orientations of the
-//! mentee/mentor problem.
+//! the dummy column (unbounded capacity, cost `p` from every row). Exactly
+//! one side has unit size (`supply <= 1` for all rows, or `cap <= 1` for all
+//! columns), which covers both orientations of the mentee/mentor problem.
 //!
-//! Duals (potentials): `u[r]` per row, `v[k] <= 0` per column, `v_dummy = 0`.
-//! Invariants after every insertion (these are LP complementary slackness):
-//! * unused candidate edge: `c - u[r] - v[k] >= 0`; used edge: `<= 0`;
-//! * dummy: `p - u[r] >= 0`, and `u[r] >= p` if row `r` uses the dummy;
-//! * a column with free capacity has `v[k] == 0`.
+//! Nodes: rows (potential `pr`), columns (`pc`, the dummy is column `m`) and
+//! the sink `t` (`pt`). Residual arcs and their reduced costs, all `>= 0`:
+//! * free arc `r -> k`: `c + pr[r] - pc[k]`; used arc `k -> r`: `pc[k] - pr[r] - c`;
+//! * `k -> t` if `k` has room: `pc[k] - pt`; `t -> k` if `k` holds something:
+//!   `pt - pc[k]`.
 //!
-//! Each supply unit is inserted by a Dijkstra over columns from its row,
-//! stopping at the first column with free capacity or the dummy, followed by
-//! the standard potential update `π += min(d, D)` and augmentation. This is
-//! the successive-shortest-path method, so after every insertion the flow is
-//! a minimum-cost flow for the inserted supplies.
+//! Each supply unit is inserted by a Dijkstra from its row that stops at the
+//! sink, then `π += min(d, D)` and augmentation (successive shortest paths).
+//! A *repair* re-inserts a unit row after new arcs were activated for it: the
+//! row leaves its column `j0`; if `j0` is priced (`pc < pt`) the Dijkstra
+//! targets `j0` itself (refill it) or reaches it through the sink (`t -> j0`,
+//! i.e. `j0` keeps a free slot and its price rises to `pt`).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -33,17 +33,36 @@ pub(crate) struct Arc {
     pub cost: u32,
 }
 
-/// Candidate graph in CSR form.
+/// Candidate graph in CSR form. Only `arcs[off[i]..end[i]]` of row `i` is
+/// active (arcs added for a later round are activated row by row).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Cand {
     pub off: Vec<usize>,
+    pub end: Vec<usize>,
     pub arcs: Vec<Arc>,
 }
 
 impl Cand {
+    /// Active arcs of row `i`.
     #[inline]
     pub fn row(&self, i: usize) -> &[Arc] {
+        &self.arcs[self.off[i]..self.end[i]]
+    }
+
+    /// All stored arcs of row `i` (active or not).
+    #[inline]
+    pub fn row_all(&self, i: usize) -> &[Arc] {
         &self.arcs[self.off[i]..self.off[i + 1]]
+    }
+
+    /// Activate every stored arc of row `i`.
+    pub fn activate(&mut self, i: usize) {
+        self.end[i] = self.off[i + 1];
+    }
+
+    /// Set `end` so that all arcs are active.
+    pub fn activate_all(&mut self) {
+        self.end = self.off[1..].to_vec();
     }
 
     pub fn n_rows(&self) -> usize {
@@ -63,7 +82,7 @@ impl Cand {
         let off = cnt.clone();
         let mut arcs = vec![Arc { col: 0, cost: 0 }; self.arcs.len()];
         for r in 0..self.n_rows() {
-            for a in self.row(r) {
+            for a in self.row_all(r) {
                 let slot = &mut cnt[a.col as usize];
                 arcs[*slot] = Arc {
                     col: r as u32,
@@ -72,18 +91,9 @@ impl Cand {
                 *slot += 1;
             }
         }
-        Cand { off, arcs }
+        let end = off[1..].to_vec();
+        Cand { off, end, arcs }
     }
-}
-
-/// Final primal/dual state of one solve.
-pub(crate) struct State {
-    /// Rows holding each column.
-    pub members: Vec<Vec<u32>>,
-    /// Row potentials.
-    pub u: Vec<i64>,
-    /// Column potentials.
-    pub v: Vec<i64>,
 }
 
 const UNSEEN: u8 = 0;
@@ -91,40 +101,42 @@ const OPEN: u8 = 1;
 const DONE: u8 = 2;
 /// Heap ids with this bit set are rows, otherwise columns.
 const ROW_BIT: u32 = 1 << 31;
+/// Predecessor marker: column reached from the sink `t`.
+const PRED_T: u32 = u32::MAX - 1;
 
-fn check(
-    cand: &Cand,
-    cap: &[u32],
-    members: &[Vec<u32>],
-    u: &[i64],
-    v: &[i64],
-    p: i64,
-    upto: usize,
-) {
-    for i in 0..=upto {
-        assert!(u[i] <= p, "row {i} u > p");
-        for a in cand.row(i) {
-            let k = a.col as usize;
-            let held = members[k].contains(&(i as u32));
-            let rc = i64::from(a.cost) - u[i] - v[k];
-            if held {
-                assert!(rc <= 0, "held edge ({i},{k}) rc {rc} after row {upto}");
-            } else {
-                assert!(rc >= 0, "free edge ({i},{k}) rc {rc} after row {upto}");
-            }
-        }
-    }
-    for (k, mem) in members.iter().enumerate() {
-        if (mem.len() as u32) < cap[k] {
-            assert!(v[k] == 0, "non-full col {k} v {}", v[k]);
-        } else {
-            assert!(v[k] <= 0, "col {k} v>0");
-        }
-    }
+/// How a search ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Term {
+    /// Reached the sink `t` (normal insertion).
+    Sink,
+    /// Reached the deficit column (repair).
+    Col(u32),
 }
 
-/// Reusable Dijkstra scratch space.
-struct Scratch {
+/// Successive-shortest-path solver with absolute node potentials.
+///
+/// Columns `0..m` are real, column `m` is the dummy (unbounded capacity,
+/// implicit arc of cost `p` from every row). Reduced costs: free arc
+/// `c + pr[i] - pc[k] >= 0`; used arc `pc[k] - pr[i] - c >= 0`; a column
+/// with free capacity has `pc[k] >= pt` (`==` if it holds anything); a
+/// column holding something has `pc[k] <= pt`.
+pub(crate) struct Solver {
+    pub cand: Cand,
+    supply: Vec<u32>,
+    cap: Vec<u32>,
+    unit_rows: bool,
+    p: i64,
+    pc: Vec<i64>,
+    pr: Vec<i64>,
+    pt: i64,
+    pub members: Vec<Vec<u32>>,
+    /// Unit rows: column and slot of the row.
+    col_of: Vec<u32>,
+    pos: Vec<u32>,
+    /// Cost of the arc holding a unit-capacity column.
+    hcost: Vec<u32>,
+    inserted: Vec<u32>,
+    // Dijkstra scratch.
     dist: Vec<i64>,
     state: Vec<u8>,
     pred: Vec<u32>,
@@ -136,228 +148,444 @@ struct Scratch {
     scanned: Vec<u32>,
     rtouched: Vec<u32>,
     heap: BinaryHeap<Reverse<(i64, u32)>>,
+    dt: i64,
+    t_pred: u32,
+    t_done: bool,
 }
 
-/// Solve exactly. Columns with `cap[k] == 0` must not appear in `cand` and
-/// must have `v_init[k] <= -p`; every other `v_init[k]` must be 0.
-pub(crate) fn solve(cand: &Cand, supply: &[u32], cap: &[u32], mut v: Vec<i64>, p: i64) -> State {
-    let n = cand.n_rows();
-    let m = cap.len();
-    let unit_rows = supply.iter().all(|&s| s <= 1);
-    debug_assert!(unit_rows || cap.iter().all(|&c| c <= 1));
-    let mut u = vec![0i64; n];
-    let mut members: Vec<Vec<u32>> = vec![Vec::new(); m];
-    // Unit-row orientation: slot of the row inside its column's member list.
-    let mut pos = vec![0u32; if unit_rows { n } else { 0 }];
-    // Cost of the edge holding a unit-capacity column.
-    let mut hcost = vec![0u32; m];
-    let mut sc = Scratch {
-        dist: vec![i64::MAX; m],
-        state: vec![UNSEEN; m],
-        pred: vec![0; m],
-        pcost: vec![0; m],
-        rdist: vec![i64::MAX; n],
-        rstate: vec![UNSEEN; n],
-        via: vec![NONE; n],
-        touched: Vec::new(),
-        scanned: Vec::new(),
-        rtouched: Vec::new(),
-        heap: BinaryHeap::new(),
-    };
+impl Solver {
+    /// New solver. Columns with `cap[k] == 0` must not appear in `cand`;
+    /// `v0[k]` is their (relative) potential, which must be `<= -p`; all
+    /// other entries of `v0` must be 0.
+    pub fn new(cand: Cand, supply: Vec<u32>, cap: &[u32], v0: &[i64], p: i64) -> Self {
+        let n = cand.n_rows();
+        let m = cap.len();
+        let unit_rows = supply.iter().all(|&s| s <= 1);
+        let mut capx = cap.to_vec();
+        capx.push(u32::MAX);
+        let mut pc = v0.to_vec();
+        pc.push(0);
+        Solver {
+            cand,
+            supply,
+            cap: capx,
+            unit_rows,
+            p,
+            pc,
+            pr: vec![0; n],
+            pt: 0,
+            members: vec![Vec::new(); m + 1],
+            col_of: vec![NONE; if unit_rows { n } else { 0 }],
+            pos: vec![0; if unit_rows { n } else { 0 }],
+            hcost: vec![0; m + 1],
+            inserted: vec![0; n],
+            dist: vec![i64::MAX; m + 1],
+            state: vec![UNSEEN; m + 1],
+            pred: vec![0; m + 1],
+            pcost: vec![0; m + 1],
+            rdist: vec![i64::MAX; n],
+            rstate: vec![UNSEEN; n],
+            via: vec![NONE; n],
+            touched: Vec::new(),
+            scanned: Vec::new(),
+            rtouched: Vec::new(),
+            heap: BinaryHeap::new(),
+            dt: i64::MAX,
+            t_pred: NONE,
+            t_done: false,
+        }
+    }
 
-    for r in 0..n {
-        for _unit in 0..supply[r] {
-            let mut best_dummy = i64::MAX;
-            let mut dummy_pred = NONE;
-            // Expand row `i`, finalised at label `d`.
-            let expand = |sc: &mut Scratch,
-                          v: &[i64],
-                          members: &[Vec<u32>],
-                          i: u32,
-                          d: i64,
-                          best_dummy: &mut i64,
-                          dummy_pred: &mut u32| {
-                let iu = i as usize;
-                if sc.rstate[iu] == UNSEEN {
-                    sc.rtouched.push(i);
-                }
-                sc.rstate[iu] = DONE;
-                sc.rdist[iu] = d;
-                let ui = u[iu];
-                let dd = d + p - ui;
-                if dd < *best_dummy {
-                    *best_dummy = dd;
-                    *dummy_pred = i;
-                }
-                let base = d - ui;
-                for a in cand.row(iu) {
-                    let k = a.col as usize;
-                    if sc.state[k] == DONE {
-                        continue;
-                    }
-                    if cap[k] == 1 && members[k].first() == Some(&i) {
-                        continue; // edge already used by row i
-                    }
-                    let nd = base + i64::from(a.cost) - v[k];
-                    debug_assert!(nd >= d, "negative reduced cost");
-                    if nd < sc.dist[k] {
-                        if sc.state[k] == UNSEEN {
-                            sc.state[k] = OPEN;
-                            sc.touched.push(a.col);
-                        }
-                        sc.dist[k] = nd;
-                        sc.pred[k] = i;
-                        sc.pcost[k] = a.cost;
-                        sc.heap.push(Reverse((nd, a.col)));
-                    }
-                }
-            };
-            expand(
-                &mut sc,
-                &v,
-                &members,
-                r as u32,
-                0,
-                &mut best_dummy,
-                &mut dummy_pred,
-            );
-            let (terminal, big_d) = loop {
-                let Some(Reverse((d, id))) = sc.heap.pop() else {
-                    break (NONE, best_dummy);
-                };
-                if id & ROW_BIT != 0 {
-                    let i = id & !ROW_BIT;
-                    let iu = i as usize;
-                    if sc.rstate[iu] == DONE || d != sc.rdist[iu] {
-                        continue;
-                    }
-                    if d >= best_dummy {
-                        break (NONE, best_dummy);
-                    }
-                    expand(
-                        &mut sc,
-                        &v,
-                        &members,
-                        i,
-                        d,
-                        &mut best_dummy,
-                        &mut dummy_pred,
-                    );
-                    continue;
-                }
-                let k = id as usize;
-                if sc.state[k] == DONE || d != sc.dist[k] {
-                    continue;
-                }
-                if (members[k].len() as u32) < cap[k] {
-                    if d <= best_dummy {
-                        break (id, d);
-                    }
-                    break (NONE, best_dummy);
-                }
-                if d >= best_dummy {
-                    break (NONE, best_dummy);
-                }
-                sc.state[k] = DONE;
-                sc.scanned.push(id);
-                if unit_rows {
-                    // Held edges are tight: holders are final at label d.
-                    for idx in 0..members[k].len() {
-                        let i = members[k][idx];
-                        sc.via[i as usize] = id;
-                        expand(
-                            &mut sc,
-                            &v,
-                            &members,
-                            i,
-                            d,
-                            &mut best_dummy,
-                            &mut dummy_pred,
-                        );
-                    }
-                } else if let Some(&i) = members[k].first() {
-                    let iu = i as usize;
-                    if sc.rstate[iu] != DONE {
-                        let nd = d + u[iu] + v[k] - i64::from(hcost[k]);
-                        debug_assert!(nd >= d, "negative reduced cost on used edge");
-                        if nd < sc.rdist[iu] {
-                            if sc.rstate[iu] == UNSEEN {
-                                sc.rstate[iu] = OPEN;
-                                sc.rtouched.push(i);
-                            }
-                            sc.rdist[iu] = nd;
-                            sc.via[iu] = id;
-                            sc.heap.push(Reverse((nd, i | ROW_BIT)));
-                        }
-                    }
-                }
-            };
-            sc.heap.clear();
-            // Potential update π += min(d, D) on finalised nodes.
-            for &k in &sc.scanned {
-                v[k as usize] += sc.dist[k as usize] - big_d;
-            }
-            for &i in &sc.rtouched {
-                let iu = i as usize;
-                if sc.rstate[iu] == DONE {
-                    u[iu] += big_d - sc.rdist[iu];
-                }
-            }
-            // Augment along the predecessor chain.
-            let (mut col, mut row, mut c) = if terminal == NONE {
-                (NONE, dummy_pred, 0)
-            } else {
-                let t = terminal as usize;
-                (terminal, sc.pred[t], sc.pcost[t])
-            };
-            let mut slot = 0u32;
-            if terminal != NONE {
-                let t = terminal as usize;
-                members[t].push(row);
-                slot = (members[t].len() - 1) as u32;
-            }
-            loop {
-                let ru = row as usize;
-                let old_col = if ru == r { NONE } else { sc.via[ru] };
-                let old_slot = if unit_rows && old_col != NONE {
-                    pos[ru]
-                } else {
-                    0
-                };
-                if col != NONE {
-                    let cu = col as usize;
-                    members[cu][slot as usize] = row;
-                    hcost[cu] = c;
-                    if unit_rows {
-                        pos[ru] = slot;
-                    }
-                }
-                if ru == r {
-                    break;
-                }
-                if old_col == NONE {
-                    break; // unreachable: non-source rows on the path were entered via a column
-                }
-                col = old_col;
-                slot = old_slot;
-                row = sc.pred[col as usize];
-                c = sc.pcost[col as usize];
-            }
-            for &k in &sc.touched {
-                sc.dist[k as usize] = i64::MAX;
-                sc.state[k as usize] = UNSEEN;
-            }
-            for &i in &sc.rtouched {
-                sc.rdist[i as usize] = i64::MAX;
-                sc.rstate[i as usize] = UNSEEN;
-            }
-            sc.touched.clear();
-            sc.scanned.clear();
-            sc.rtouched.clear();
-            if cfg!(debug_assertions) && n * m < 100_000 {
-                check(cand, cap, &members, &u, &v, p, r);
+    /// Shift all potentials so that `pt == 0` (keeps magnitudes bounded
+    /// across many repairs; reduced costs are unchanged).
+    pub fn normalize(&mut self) {
+        let s = self.pt;
+        self.pc.iter_mut().for_each(|x| *x -= s);
+        self.pr.iter_mut().for_each(|x| *x -= s);
+        self.pt = 0;
+    }
+
+    fn dummy(&self) -> usize {
+        self.cap.len() - 1
+    }
+
+    /// Mentee-side dual `u` of row `i` (relative to the sink).
+    pub fn row_dual(&self, i: usize) -> i64 {
+        self.pt - self.pr[i]
+    }
+
+    /// Column dual `v` (relative to the sink), clamped to `<= 0`: a column
+    /// with free capacity and `v > 0` holds nothing, so lowering its dual to 0
+    /// keeps dual feasibility and complementary slackness.
+    pub fn col_dual(&self, k: usize) -> i64 {
+        (self.pc[k] - self.pt).min(0)
+    }
+
+    /// Column of a unit row (`NONE` = dummy / not inserted).
+    pub fn unit_row_col(&self, i: usize) -> u32 {
+        let c = self.col_of[i];
+        if c as usize == self.dummy() { NONE } else { c }
+    }
+
+    /// Insert every supply unit of every row.
+    pub fn run(&mut self) {
+        for r in 0..self.supply.len() {
+            while self.inserted[r] < self.supply[r] {
+                self.insert(r as u32);
             }
         }
     }
-    State { members, u, v }
+
+    /// Give row `r` a potential making all its active arcs dual feasible.
+    fn fresh_potential(&mut self, r: usize) {
+        let m = self.dummy();
+        let mut best = self.pc[m] - self.p;
+        for a in self.cand.row(r) {
+            best = best.max(self.pc[a.col as usize] - i64::from(a.cost));
+        }
+        self.pr[r] = best;
+    }
+
+    fn insert(&mut self, r: u32) {
+        let ru = r as usize;
+        if self.inserted[ru] == 0 {
+            self.fresh_potential(ru);
+        }
+        let (term, big_d) = self.search(r, None);
+        self.update(big_d);
+        self.augment(term, r);
+        self.reset();
+        self.inserted[ru] += 1;
+        self.debug_check();
+    }
+
+    /// Re-insert unit row `x` after new arcs were activated for it.
+    pub fn repair(&mut self, x: u32) {
+        debug_assert!(self.unit_rows);
+        let xu = x as usize;
+        let j0 = self.col_of[xu];
+        self.cand.activate(xu);
+        if j0 == NONE {
+            self.insert(x);
+            return;
+        }
+        self.remove_member(j0 as usize, self.pos[xu] as usize);
+        self.col_of[xu] = NONE;
+        self.inserted[xu] = 0;
+        let j = j0 as usize;
+        if j == self.dummy() || self.pc[j] >= self.pt {
+            // Unpriced column (pc == pt): it may keep a free slot, so this
+            // is a plain re-insertion.
+            self.insert(x);
+            return;
+        }
+        // Column j0 is priced (pc < pt): it must be refilled or released via t.
+        self.fresh_potential(xu);
+        let (term, big_d) = self.search(x, Some(j0));
+        self.update(big_d);
+        self.augment(term, x);
+        self.reset();
+        self.inserted[xu] = 1;
+        self.debug_check();
+    }
+
+    fn remove_member(&mut self, k: usize, slot: usize) {
+        self.members[k].swap_remove(slot);
+        if self.unit_rows && slot < self.members[k].len() {
+            let y = self.members[k][slot] as usize;
+            self.pos[y] = slot as u32;
+        }
+    }
+
+    #[inline(always)]
+    fn relax(&mut self, k: usize, nd: i64, from: u32, cost: u32) {
+        if nd < self.dist[k] {
+            if self.state[k] == UNSEEN {
+                self.state[k] = OPEN;
+                self.touched.push(k as u32);
+            }
+            self.dist[k] = nd;
+            self.pred[k] = from;
+            self.pcost[k] = cost;
+            self.heap.push(Reverse((nd, k as u32)));
+        }
+    }
+
+    /// Expand row `i`, final at label `d`.
+    fn expand(&mut self, i: u32, d: i64) {
+        let iu = i as usize;
+        if self.rstate[iu] == UNSEEN {
+            self.rtouched.push(i);
+        }
+        self.rstate[iu] = DONE;
+        self.rdist[iu] = d;
+        let base = d + self.pr[iu];
+        let Solver {
+            cand,
+            cap,
+            members,
+            pc,
+            dist,
+            state,
+            pred,
+            pcost,
+            touched,
+            heap,
+            p,
+            ..
+        } = self;
+        for a in cand.row(iu) {
+            let k = a.col as usize;
+            if state[k] == DONE {
+                continue;
+            }
+            if cap[k] == 1 && members[k].first() == Some(&i) {
+                continue; // arc already used by row i
+            }
+            let nd = base + i64::from(a.cost) - pc[k];
+            debug_assert!(nd >= d, "negative reduced cost");
+            if nd < dist[k] {
+                if state[k] == UNSEEN {
+                    state[k] = OPEN;
+                    touched.push(a.col);
+                }
+                dist[k] = nd;
+                pred[k] = i;
+                pcost[k] = a.cost;
+                heap.push(Reverse((nd, a.col)));
+            }
+        }
+        let m = cap.len() - 1;
+        if state[m] != DONE {
+            let nd = base + *p - pc[m];
+            debug_assert!(nd >= d, "negative reduced cost (dummy)");
+            self.relax(m, nd, i, 0);
+        }
+    }
+
+    /// Expand the sink (repair searches only): arcs t -> k for every column
+    /// holding something, cut off at the current label of the target.
+    fn expand_t(&mut self, bound: i64, target: usize) {
+        self.t_done = true;
+        let dt = self.dt;
+        for k in 0..self.cap.len() {
+            // The target still ships its full load to t (only its inflow
+            // was cancelled), so t -> target is residual even if empty.
+            if self.state[k] == DONE || (self.members[k].is_empty() && k != target) {
+                continue;
+            }
+            let nd = dt + self.pt - self.pc[k];
+            debug_assert!(nd >= dt, "negative reduced cost (t -> k)");
+            if nd < bound {
+                self.relax(k, nd, PRED_T, 0);
+            }
+        }
+    }
+
+    fn search(&mut self, src: u32, target: Option<u32>) -> (Term, i64) {
+        self.dt = i64::MAX;
+        self.t_pred = NONE;
+        self.t_done = false;
+        self.expand(src, 0);
+        loop {
+            // Minimum live heap entry.
+            let top = loop {
+                match self.heap.peek() {
+                    None => break None,
+                    Some(&Reverse((d, id))) => {
+                        let stale = if id & ROW_BIT != 0 {
+                            let iu = (id & !ROW_BIT) as usize;
+                            self.rstate[iu] == DONE || d != self.rdist[iu]
+                        } else {
+                            let k = id as usize;
+                            self.state[k] == DONE || d != self.dist[k]
+                        };
+                        if stale {
+                            self.heap.pop();
+                        } else {
+                            break Some((d, id));
+                        }
+                    }
+                }
+            };
+            let hmin = top.map_or(i64::MAX, |(d, _)| d);
+            if !self.t_done && self.dt < i64::MAX && self.dt <= hmin {
+                match target {
+                    None => return (Term::Sink, self.dt),
+                    Some(j0) => {
+                        let bound = self.dist[j0 as usize];
+                        self.expand_t(bound, j0 as usize);
+                        continue;
+                    }
+                }
+            }
+            let Some((d, id)) = top else {
+                // Unreachable for valid states: the dummy always leads to t,
+                // and in a repair the source has an arc to the target.
+                return (Term::Sink, self.dt);
+            };
+            self.heap.pop();
+            if id & ROW_BIT != 0 {
+                self.expand(id & !ROW_BIT, d);
+                continue;
+            }
+            let k = id as usize;
+            if target == Some(id) {
+                return (Term::Col(id), d);
+            }
+            self.state[k] = DONE;
+            self.scanned.push(id);
+            if (self.members[k].len() as u32) < self.cap[k] && !self.t_done {
+                let nd = d + self.pc[k] - self.pt;
+                debug_assert!(nd >= d, "negative reduced cost (k -> t)");
+                if nd < self.dt {
+                    self.dt = nd;
+                    self.t_pred = id;
+                }
+                if target.is_none() && self.dt <= d {
+                    return (Term::Sink, self.dt);
+                }
+            }
+            if self.unit_rows {
+                // Used arcs of unit rows are tight: members are final at d.
+                for idx in 0..self.members[k].len() {
+                    let x = self.members[k][idx];
+                    let xu = x as usize;
+                    if self.rstate[xu] == DONE {
+                        continue;
+                    }
+                    self.via[xu] = id;
+                    self.expand(x, d);
+                }
+            } else if let Some(&x) = self.members[k].first() {
+                let xu = x as usize;
+                if self.rstate[xu] != DONE && self.cap[k] == 1 {
+                    let nd = d + self.pc[k] - self.pr[xu] - i64::from(self.hcost[k]);
+                    debug_assert!(nd >= d, "negative reduced cost on used arc");
+                    if nd < self.rdist[xu] {
+                        if self.rstate[xu] == UNSEEN {
+                            self.rstate[xu] = OPEN;
+                            self.rtouched.push(x);
+                        }
+                        self.rdist[xu] = nd;
+                        self.via[xu] = id;
+                        self.heap.push(Reverse((nd, x | ROW_BIT)));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Potential update π += min(d, D) (minus the constant D).
+    fn update(&mut self, big_d: i64) {
+        for &k in &self.scanned {
+            let ku = k as usize;
+            self.pc[ku] += self.dist[ku] - big_d;
+        }
+        for &i in &self.rtouched {
+            let iu = i as usize;
+            if self.rstate[iu] == DONE {
+                self.pr[iu] += self.rdist[iu] - big_d;
+            }
+        }
+        if self.t_done {
+            self.pt += self.dt - big_d;
+        }
+    }
+
+    fn augment(&mut self, term: Term, src: u32) {
+        let (mut col, mut vacancy) = match term {
+            Term::Sink => (self.t_pred, None),
+            Term::Col(j) => (j, None),
+        };
+        loop {
+            let cu = col as usize;
+            let pk = self.pred[cu];
+            if pk == PRED_T {
+                // Column `col` sends one unit less to t.
+                if let Some(s) = vacancy {
+                    self.remove_member(cu, s);
+                }
+                col = self.t_pred;
+                vacancy = None;
+                continue;
+            }
+            let x = pk;
+            let xu = x as usize;
+            let old = if x == src { NONE } else { self.via[xu] };
+            let old_slot = if self.unit_rows {
+                self.pos[xu] as usize
+            } else {
+                0
+            };
+            let slot = match vacancy {
+                Some(s) => {
+                    self.members[cu][s] = x;
+                    s
+                }
+                None => {
+                    self.members[cu].push(x);
+                    self.members[cu].len() - 1
+                }
+            };
+            self.hcost[cu] = self.pcost[cu];
+            if self.unit_rows {
+                self.pos[xu] = slot as u32;
+                self.col_of[xu] = col;
+            }
+            if x == src || old == NONE {
+                break;
+            }
+            col = old;
+            vacancy = Some(old_slot);
+        }
+    }
+
+    fn reset(&mut self) {
+        for &k in &self.touched {
+            self.dist[k as usize] = i64::MAX;
+            self.state[k as usize] = UNSEEN;
+        }
+        for &i in &self.rtouched {
+            self.rdist[i as usize] = i64::MAX;
+            self.rstate[i as usize] = UNSEEN;
+        }
+        self.touched.clear();
+        self.scanned.clear();
+        self.rtouched.clear();
+        self.heap.clear();
+    }
+
+    /// Exhaustive invariant check on small instances (debug builds only).
+    fn debug_check(&self) {
+        if !cfg!(debug_assertions) || self.pr.len() * self.cap.len() > 50_000 {
+            return;
+        }
+        let m = self.dummy();
+        for i in 0..self.pr.len() {
+            if self.inserted[i] == 0 {
+                continue;
+            }
+            for a in self.cand.row(i) {
+                let k = a.col as usize;
+                let held = self.members[k].contains(&(i as u32));
+                let rc = i64::from(a.cost) + self.pr[i] - self.pc[k];
+                if held {
+                    assert!(rc <= 0, "used arc ({i},{k}) rc {rc}");
+                } else {
+                    assert!(rc >= 0, "free arc ({i},{k}) rc {rc}");
+                }
+            }
+            assert!(self.p + self.pr[i] - self.pc[m] >= 0, "dummy arc of {i}");
+        }
+        for (k, mem) in self.members.iter().enumerate() {
+            let full = mem.len() as u32 >= self.cap[k];
+            if !mem.is_empty() {
+                assert!(self.pc[k] <= self.pt, "column {k} holds but pc > pt");
+            }
+            if !full {
+                assert!(self.pc[k] >= self.pt, "column {k} has room but pc < pt");
+            }
+        }
+    }
 }
