@@ -10,6 +10,7 @@ pub mod matches;
 pub mod migrate;
 pub mod profiles;
 pub mod schema;
+pub mod secrets;
 pub mod tokens;
 
 pub use connection::{AnyConnection, DatabaseUrl, Db, write_tx};

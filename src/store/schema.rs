@@ -105,7 +105,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    app_secrets (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    app_secrets,
     profiles,
     api_tokens,
     matching_settings,
