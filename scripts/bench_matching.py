@@ -5,7 +5,7 @@ Run through ``scripts/bench-matching`` (which sets up the virtual environment).
 
 Every instance is generated here with a fixed numpy seed and written in the binary format of
 ``examples/solve_instance.rs``. Each solver then runs in a process of its own, so that its
-peak memory (``ru_maxrss``; ``VmHWM`` for Belong) is its own; only the solve is timed, not
+peak memory (``VmHWM``) is its own; only the solve is timed, not
 reading the file or building the solver's input. All of them must find the same optimum:
 first the most matched mentees, then the highest total score.
 
@@ -155,6 +155,15 @@ def read_instance(path: Path):
     return capacity, offsets, mentor, score
 
 
+def slot_cells(path: Path) -> int:
+    """Mentees × places: the size of the dense slot-expanded matrix, from the header alone."""
+    with open(path, "rb") as f:
+        head = f.read(32)
+        n, m, _ = struct.unpack_from("<QQQ", head, 8)
+        capacity = np.frombuffer(f.read(4 * m), dtype="<u4")
+    return n * int(capacity.sum(dtype=np.int64))
+
+
 def instance_path(spec: Spec) -> Path:
     slug = spec.name.replace(" ", "-")
     path = INSTANCE_DIR / f"{slug}-v{GENERATOR_VERSION}.bin"
@@ -174,6 +183,15 @@ def big(n: int, capacity) -> int:
 
 
 def peak_mib() -> float:
+    """This process's peak resident set in MiB: ``VmHWM``, as Belong reports it. Linux's
+    ``ru_maxrss`` would also count what the forking parent had resident before ``exec``."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
@@ -326,8 +344,7 @@ def run_json(command: list[str], timeout: float) -> dict | str:
 
 
 def solve_all(spec: Spec, path: Path, timeout: float) -> dict[str, dict | str]:
-    capacity, offsets, _, _ = read_instance(path)
-    cells = (len(offsets) - 1) * int(capacity.sum())
+    cells = slot_cells(path)
     results: dict[str, dict | str] = {}
     belong = ["cargo", "run", "--release", "--quiet", "--example", "solve_instance", "--", str(path)]
     results["belong"] = run_json(belong, timeout)
@@ -392,7 +409,7 @@ def main() -> int:
     subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "solve_instance"], cwd=ROOT, check=True)
 
     print(header(), flush=True)
-    mismatches, incomplete = [], []
+    mismatches, incomplete, failed = [], [], []
     for spec in rows:
         log(f"{spec.name}:")
         results = solve_all(spec, instance_path(spec), args.timeout)
@@ -400,14 +417,19 @@ def main() -> int:
         optima = {(r["matched"], r["total_score"]) for r in results.values() if isinstance(r, dict)}
         if len(optima) > 1:
             mismatches.append(spec.name)
-        if any(r not in (DASH,) and not isinstance(r, dict) for r in results.values()):
+        if any(isinstance(r, str) and r.startswith("timeout") for r in results.values()):
             incomplete.append(spec.name)
+        if any(r == "error" for r in results.values()):
+            failed.append(spec.name)
 
     print()
-    if mismatches:
-        print(f"MISMATCH: the solvers disagree on matched/total for: {', '.join(mismatches)}")
+    if mismatches or failed:
+        if mismatches:
+            print(f"MISMATCH: the solvers disagree on matched/total for: {', '.join(mismatches)}")
+        if failed:
+            print(f"FAILED: a solver failed (see above) on: {', '.join(failed)}")
         return 1
-    note = f" (some solver did not finish on: {', '.join(incomplete)})" if incomplete else ""
+    note = f" (some solver timed out on: {', '.join(incomplete)})" if incomplete else ""
     print(f"Check: every solver that ran found the same matched/total on every row{note}.")
     return 0
 
