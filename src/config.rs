@@ -38,6 +38,7 @@ pub struct ServerSettings {
     pub max_body_bytes: usize,
     /// HTTP worker threads; `None` means one per CPU core.
     pub workers: Option<usize>,
+    pub signup_posts_per_minute: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -139,6 +140,7 @@ struct RawServer {
     public_url: String,
     max_body_bytes: usize,
     workers: usize,
+    signup_posts_per_minute: u32,
 }
 
 #[derive(Deserialize)]
@@ -244,6 +246,7 @@ impl RawSettings {
             public_url,
             max_body_bytes: s.max_body_bytes,
             workers: (s.workers > 0).then_some(s.workers),
+            signup_posts_per_minute: s.signup_posts_per_minute.max(1),
         };
 
         let d = self.database;

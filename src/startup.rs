@@ -4,13 +4,13 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::app::App;
+use crate::app::{App, Keys};
 use crate::config::Settings;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::email::worker::{Doorbell, Worker, shutdown_grace};
-use crate::store::{Db, migrate};
+use crate::store::{Db, migrate, secrets};
 
 /// Why the service could not start, in one line for the operator.
 #[derive(Debug, thiserror::Error)]
@@ -46,11 +46,23 @@ pub fn open(settings: Settings) -> Result<(App, Vec<String>), StartError> {
     let applied = db
         .run_blocking(migrate::run_pending)
         .map_err(|e| failed(e.to_string()))?;
+    let form_key = db
+        .run_blocking(|conn| {
+            secrets::get_or_create(conn, "form_key", || {
+                let mut bytes = [0u8; 32];
+                rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+                bytes.iter().map(|b| format!("{b:02x}")).collect()
+            })
+        })
+        .map_err(|e| failed(e.to_string()))?;
     Ok((
         App {
             db,
             settings: Arc::new(settings),
             outbox: Doorbell::default(),
+            keys: Arc::new(Keys {
+                form: form_key.into_bytes(),
+            }),
         },
         applied,
     ))

@@ -18,6 +18,13 @@ pub struct App {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub outbox: Doorbell,
+    pub keys: Arc<Keys>,
+}
+
+/// Installation-wide keys, the same in every process.
+pub struct Keys {
+    /// Signs the tokens that protect forms against cross-site requests.
+    pub form: Vec<u8>,
 }
 
 /// Why a use case did not happen, in terms the caller can act on.

@@ -62,12 +62,25 @@ impl RouteTable {
     }
 }
 
-/// The default service: 405 for a known path, else 404.
-pub async fn not_matched(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpResponse {
+/// The default service: 405 for a known path, else 404 (a page for people, problem+json
+/// for the API).
+pub async fn not_matched(
+    req: HttpRequest,
+    routes: web::Data<RouteTable>,
+    app: web::Data<crate::app::App>,
+) -> HttpResponse {
     let path = req.path().trim_end_matches('/');
     let path = if path.is_empty() { "/" } else { path };
+    let for_people = !(path.starts_with("/api") || path == "/health");
     match routes.allowed(path) {
         Some(allowed) => ApiError::MethodNotAllowed(allowed).error_response(),
+        None if for_people => super::pages::render::Page::new(&app).message(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "Page not found",
+            "We could not find that page. It may have moved.",
+            "/",
+            "Go to the start",
+        ),
         None => ApiError::NotFound(format!("nothing here: {}", req.path())).error_response(),
     }
 }

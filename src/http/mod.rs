@@ -5,6 +5,7 @@ pub mod auth;
 pub mod body;
 pub mod fallback;
 pub mod openapi;
+pub mod pages;
 pub mod problem;
 pub mod query;
 
@@ -37,6 +38,12 @@ pub fn server(app: App, listener: TcpListener) -> std::io::Result<actix_web::dev
     let doc = openapi();
     let mut routes = RouteTable::from_openapi(&doc);
     routes.add("/api/openapi.json", vec!["GET".into()]);
+    for (path, methods) in pages::ROUTES {
+        routes.add(path, methods.iter().map(|m| m.to_string()).collect());
+    }
+    let signup_limit = web::Data::new(pages::limit::RateLimit::new(
+        app.settings.server.signup_posts_per_minute,
+    ));
     let routes = web::Data::new(routes);
     let doc = Arc::new(doc);
     let limit = web::Data::new(BodyLimit(app.settings.server.max_body_bytes));
@@ -47,6 +54,7 @@ pub fn server(app: App, listener: TcpListener) -> std::io::Result<actix_web::dev
             .app_data(data.clone())
             .app_data(limit.clone())
             .app_data(routes.clone())
+            .app_data(signup_limit.clone())
             .wrap(ErrorHandlers::new().default_handler(fallback::problem_json))
             .wrap(
                 Logger::new("%{method}xi %U %s %Dms")
@@ -55,6 +63,7 @@ pub fn server(app: App, listener: TcpListener) -> std::io::Result<actix_web::dev
             .service(api::service::health)
             .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", (*doc).clone()))
             .service(web::redirect("/api/docs", "/api/docs/"))
+            .configure(pages::routes)
             .service(web::scope("/api/v1").configure(|cfg| {
                 let mut wrapped = utoipa_actix_web::service_config::ServiceConfig::new(cfg);
                 api::routes(&mut wrapped);

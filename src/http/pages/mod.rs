@@ -1,0 +1,64 @@
+//! Pages for people: the sign-up forms (and, later, the coordinators' console). Server-rendered
+//! HTML that needs no JavaScript and loads nothing from elsewhere.
+
+pub mod csrf;
+pub mod limit;
+pub mod render;
+pub mod signup;
+
+use actix_web::{HttpResponse, web};
+
+use render::Page;
+
+/// Registers the page routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home))
+        .route("/static/belong.css", web::get().to(stylesheet))
+        .route("/signup/thanks", web::get().to(signup::thanks))
+        .service(
+            web::resource("/signup/mentee")
+                .route(web::get().to(signup::mentee_form))
+                .route(web::post().to(signup::mentee_submit)),
+        )
+        .service(
+            web::resource("/signup/mentor")
+                .route(web::get().to(signup::mentor_form))
+                .route(web::post().to(signup::mentor_submit)),
+        );
+}
+
+/// The page paths and their methods, for 405 answers.
+pub const ROUTES: &[(&str, &[&str])] = &[
+    ("/", &["GET"]),
+    ("/static/belong.css", &["GET"]),
+    ("/signup/thanks", &["GET"]),
+    ("/signup/mentee", &["GET", "POST"]),
+    ("/signup/mentor", &["GET", "POST"]),
+];
+
+#[derive(askama::Template)]
+#[template(path = "pages/home.html")]
+struct Home<'a> {
+    program: &'a str,
+    contact_email: &'a str,
+}
+
+async fn home(app: web::Data<crate::app::App>) -> HttpResponse {
+    let page = Page::new(&app);
+    page.html(
+        actix_web::http::StatusCode::OK,
+        Home {
+            program: &page.program,
+            contact_email: &page.contact_email,
+        },
+    )
+}
+
+const CSS: &str = include_str!("../../../static/belong.css");
+
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(CSS)
+}
