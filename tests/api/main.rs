@@ -6,6 +6,7 @@ mod common;
 mod email;
 mod errors;
 mod matching;
+mod pages;
 mod pagination;
 mod profiles;
 mod service;
