@@ -246,6 +246,25 @@ fn scoring(c: &mut Criterion) {
         })
     });
 
+    group.bench_function(format!("score pairs {MENTEES}x{MENTORS}, two threads"), |b| {
+        b.iter(|| {
+            let (left, right) = mentee_traits.split_at(mentee_traits.len() / 2);
+            let half = |part: &[_]| {
+                let mut total = 0u64;
+                for a in part {
+                    for t in &mentor_traits {
+                        total += u64::from(scorer.score(black_box(a), black_box(t)).0);
+                    }
+                }
+                total
+            };
+            std::thread::scope(|s| {
+                let other = s.spawn(|| half(right));
+                half(left) + other.join().unwrap_or_default()
+            })
+        })
+    });
+
     let mentees: Vec<MenteeEntry> = pool
         .mentees
         .iter()

@@ -71,7 +71,13 @@ pub async fn not_matched(
 ) -> HttpResponse {
     let path = req.path().trim_end_matches('/');
     let path = if path.is_empty() { "/" } else { path };
-    let for_people = !(path.starts_with("/api") || path == "/health");
+    // Browsers ask for HTML and get a page; API clients and scripts get problem+json.
+    let wants_html = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    let for_people = wants_html && !(path.starts_with("/api") || path == "/health");
     match routes.allowed(path) {
         Some(allowed) => ApiError::MethodNotAllowed(allowed).error_response(),
         None if for_people => super::pages::render::Page::new(&app).message(

@@ -262,6 +262,7 @@ async fn signing_up_through_the_form(backend: Backend) {
     // Unknown pages are pages, not JSON.
     let response = client
         .get(app.url("/signup/nobody"))
+        .header("accept", "text/html,*/*")
         .send()
         .await
         .expect("request");
