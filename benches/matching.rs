@@ -173,10 +173,7 @@ struct Pool {
 fn pool(n: usize, m: usize) -> Pool {
     let settings =
         Settings::load_with_env(None, Vec::<(String, String)>::new()).expect("default settings");
-    let rules = Rules {
-        taxonomy: &settings.taxonomy,
-        default_capacity: settings.matching.default_capacity,
-    };
+    let rules = Rules::new(&settings.taxonomy, settings.matching.default_capacity);
     let mut rng = SplitMix64::new(0xBE10_0001);
     let mentors = (0..m)
         .map(|k| {
@@ -246,24 +243,27 @@ fn scoring(c: &mut Criterion) {
         })
     });
 
-    group.bench_function(format!("score pairs {MENTEES}x{MENTORS}, two threads"), |b| {
-        b.iter(|| {
-            let (left, right) = mentee_traits.split_at(mentee_traits.len() / 2);
-            let half = |part: &[_]| {
-                let mut total = 0u64;
-                for a in part {
-                    for t in &mentor_traits {
-                        total += u64::from(scorer.score(black_box(a), black_box(t)).0);
+    group.bench_function(
+        format!("score pairs {MENTEES}x{MENTORS}, two threads"),
+        |b| {
+            b.iter(|| {
+                let (left, right) = mentee_traits.split_at(mentee_traits.len() / 2);
+                let half = |part: &[_]| {
+                    let mut total = 0u64;
+                    for a in part {
+                        for t in &mentor_traits {
+                            total += u64::from(scorer.score(black_box(a), black_box(t)).0);
+                        }
                     }
-                }
-                total
-            };
-            std::thread::scope(|s| {
-                let other = s.spawn(|| half(right));
-                half(left) + other.join().unwrap_or_default()
+                    total
+                };
+                std::thread::scope(|s| {
+                    let other = s.spawn(|| half(right));
+                    half(left) + other.join().unwrap_or_default()
+                })
             })
-        })
-    });
+        },
+    );
 
     let mentees: Vec<MenteeEntry> = pool
         .mentees
@@ -288,7 +288,7 @@ fn scoring(c: &mut Criterion) {
         pool.settings.taxonomy.as_ref(),
     );
     group.bench_function(format!("run {MENTEES}x{MENTORS}"), |b| {
-        b.iter(|| engine.run().stats)
+        b.iter(|| engine.run().map(|o| o.stats))
     });
     group.finish();
 }

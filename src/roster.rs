@@ -46,10 +46,7 @@ pub fn match_file(text: &str, file: &str, config: &Settings) -> Result<String, S
             .map_err(|e| format!("{file}: settings: {e}"))?,
         Some(_) => return Err(format!("{file}: settings must be an object")),
     };
-    let rules = Rules {
-        taxonomy: &config.taxonomy,
-        default_capacity: settings.default_capacity,
-    };
+    let rules = Rules::new(&config.taxonomy, settings.default_capacity);
     let list = |top: &mut Map<String, Value>, key: &str| match top.remove(key) {
         Some(Value::Array(items)) => Ok(items),
         None => Ok(Vec::new()),
@@ -92,7 +89,8 @@ pub fn match_file(text: &str, file: &str, config: &Settings) -> Result<String, S
             active,
         });
     }
-    let outcome = run(&mentees, &mentors, &settings, config);
+    let outcome = run(&mentees, &mentors, &settings, config)
+        .map_err(|e| format!("{file}: matching failed: {e}"))?;
     let mut out =
         serde_json::to_string_pretty(&outcome_json(&outcome)).map_err(|e| e.to_string())?;
     out.push('\n');
@@ -127,7 +125,7 @@ fn run(
     mentors: &[RosterMentor],
     settings: &MatchingSettings,
     config: &Settings,
-) -> Outcome {
+) -> Result<Outcome, String> {
     let mentee_entries = mentees
         .iter()
         .map(|(id, details)| MenteeEntry { id, details })

@@ -19,7 +19,7 @@ use crate::email::templates;
 use crate::store::emails::{self, NewEmail};
 use crate::store::matches::{self as rows, RunRow};
 use crate::store::profiles::{self, Page};
-use crate::store::{AnyConnection, StoreError, now, write_tx};
+use crate::store::{AnyConnection, StoreError, exclusive_tx, now};
 
 /// The settings in force: the coordinators' saved ones, else the configured defaults.
 pub fn current_settings(
@@ -62,7 +62,7 @@ pub async fn update_settings(
     let config = app.settings.clone();
     app.db
         .run(move |conn| {
-            write_tx(conn, |conn| {
+            exclusive_tx(conn, |conn| {
                 let next = current_settings(conn, &config)?.updated(input, &config.taxonomy)?;
                 rows::save_settings(conn, &settings_json::to_json(&next).to_string(), now())?;
                 Ok(next)
@@ -190,32 +190,42 @@ pub async fn run(app: &App, named: Option<Vec<Uuid>>, dry_run: bool) -> Result<R
     let config = app.settings.clone();
     app.db
         .run(move |conn| {
-            let mentees = match named {
-                None => profiles::mentees_with_status(conn, MenteeStatus::Waiting)?,
-                Some(ids) => named_waiting_mentees(conn, &ids)?,
+            // A stored run reads, solves and writes in one exclusive transaction, so nothing
+            // it relied on (a mentee still waiting, a place still free) changes meanwhile.
+            let compute = |conn: &mut AnyConnection| -> Result<Run, AppError> {
+                let mentees = match &named {
+                    None => profiles::mentees_with_status(conn, MenteeStatus::Waiting)?,
+                    Some(ids) => named_waiting_mentees(conn, ids)?,
+                };
+                let pool = Pool::load(conn, &config, mentees)?;
+                let ids = pool.ids();
+                let outcome = pool
+                    .engine(&ids, &config)
+                    .run()
+                    .map_err(|e| AppError::Internal(format!("matching run failed: {e}")))?;
+                let id = Uuid::now_v7();
+                let at = now();
+                let match_ids: Vec<Uuid> = if dry_run {
+                    Vec::new()
+                } else {
+                    outcome.proposals.iter().map(|_| Uuid::now_v7()).collect()
+                };
+                if !dry_run {
+                    store_run(conn, id, at, &pool.settings, &ids.0, &outcome, &match_ids)?;
+                }
+                Ok(Run {
+                    id,
+                    created_at: at.and_utc(),
+                    outcome,
+                    match_ids,
+                    settings: pool.settings,
+                })
             };
-            let pool = Pool::load(conn, &config, mentees)?;
-            let ids = pool.ids();
-            let outcome = pool.engine(&ids, &config).run();
-            let id = Uuid::now_v7();
-            let at = now();
-            let match_ids: Vec<Uuid> = if dry_run {
-                Vec::new()
+            if dry_run {
+                compute(conn)
             } else {
-                outcome.proposals.iter().map(|_| Uuid::now_v7()).collect()
-            };
-            if !dry_run {
-                write_tx(conn, |conn| {
-                    store_run(conn, id, at, &pool.settings, &ids.0, &outcome, &match_ids)
-                })?;
+                exclusive_tx(conn, compute)
             }
-            Ok(Run {
-                id,
-                created_at: at.and_utc(),
-                outcome,
-                match_ids,
-                settings: pool.settings,
-            })
         })
         .await
 }
@@ -334,7 +344,7 @@ pub async fn propose(app: &App, mentee_id: Uuid, mentor_id: Uuid) -> Result<Matc
     let config = app.settings.clone();
     app.db
         .run(move |conn| {
-            write_tx(conn, |conn| {
+            exclusive_tx(conn, |conn| {
                 let mentee = profiles::find_mentee(conn, mentee_id)?;
                 let mentor = profiles::find_mentor(conn, mentor_id)?;
                 let mut errors = FieldErrors::new();
@@ -420,22 +430,23 @@ pub async fn decide(
     reason: Option<String>,
 ) -> Result<Match, AppError> {
     let config = app.settings.clone();
-    let reason = match decision {
-        Decision::Approve => None,
-        _ => Some(
-            parse_reason(reason.as_deref().unwrap_or_default())
-                .map_err(|m| AppError::Validation(FieldErrors::single("reason", m)))?,
-        ),
-    };
     let decided = app
         .db
         .run(move |conn| {
-            write_tx(conn, |conn| {
+            exclusive_tx(conn, |conn| {
                 let at = now();
-                if !rows::lock(conn, id, at)? {
+                if !rows::lock(conn, id)? {
                     return Err(no_match(id));
                 }
                 let current = rows::find(conn, id)?.ok_or_else(|| no_match(id))?;
+                // Checked once the match is known to exist, so an unknown id is a 404.
+                let reason = match decision {
+                    Decision::Approve => None,
+                    _ => Some(
+                        parse_reason(reason.as_deref().unwrap_or_default())
+                            .map_err(|m| AppError::Validation(FieldErrors::single("reason", m)))?,
+                    ),
+                };
                 let to = match decision.apply(current.status) {
                     Transition::AlreadyDone => return Ok(current),
                     Transition::Refused(message) => return Err(AppError::conflict(message)),
@@ -486,9 +497,22 @@ fn approve(
         }
         MenteeStatus::Withdrawn => return Err(broken("mentee_id", &[Rule::MenteeNotWaiting])),
     }
-    if mentor.status == MentorStatus::Paused {
-        return Err(broken("mentor_id", &[Rule::MentorPaused]));
+    // The profiles may have changed since the proposal: check the hard rules again on what
+    // they say now (places are checked by take_place below; a score that has since fallen
+    // under the minimum does not undo a coordinator's decision).
+    let mut pool = Pool::load(conn, config, vec![mentee.clone()])?;
+    pool.mentors.retain(|t| t.id.0 == m.mentor_id);
+    let ids = pool.ids();
+    let engine = pool.engine(&ids, config);
+    let (_, rules) = engine.check(0, 0);
+    let rules: Vec<Rule> = rules
+        .into_iter()
+        .filter(|r| !matches!(r, Rule::NoCapacity | Rule::MinScore | Rule::PreviousPair))
+        .collect();
+    if !rules.is_empty() {
+        return Err(broken("mentor_id", &rules));
     }
+    let explanation = engine.explain(0, 0);
     if !profiles::take_place(conn, m.mentor_id, at)? {
         return Err(broken("mentor_id", &[Rule::NoCapacity]));
     }
@@ -504,14 +528,15 @@ fn approve(
         ));
     }
     rows::supersede_proposed(conn, &[m.mentee_id.to_string()], Some(m.id), at)?;
-    queue_introduction(conn, config, m, &mentee, &mentor, at)
+    queue_introduction(conn, config, m.id, &explanation, &mentee, &mentor, at)
 }
 
 /// Writes the introduction email into the outbox, in the approval's transaction.
 fn queue_introduction(
     conn: &mut AnyConnection,
     config: &Settings,
-    m: &Match,
+    match_id: Uuid,
+    explanation: &[crate::domain::matching::score::Explained],
     mentee: &Mentee,
     mentor: &Mentor,
     at: chrono::NaiveDateTime,
@@ -519,7 +544,7 @@ fn queue_introduction(
     let rendered = templates::introduction(
         &mentee.details,
         &mentor.details,
-        &m.explanation,
+        explanation,
         &config.taxonomy,
         &config.email,
     )
@@ -538,7 +563,7 @@ fn queue_introduction(
             message_id: message::message_id(&id, &config.email.from),
             id,
             kind: "introduction",
-            match_id: Some(m.id.to_string()),
+            match_id: Some(match_id.to_string()),
             recipients: serde_json::to_string(&recipients)
                 .map_err(|e| AppError::Internal(e.to_string()))?,
             subject: rendered.subject,
@@ -556,12 +581,16 @@ pub fn release_person(
     person: Uuid,
     at: chrono::NaiveDateTime,
 ) -> Result<(), AppError> {
-    for m in rows::of_person(
-        conn,
-        person,
-        &[MatchStatus::Approved, MatchStatus::Proposed],
-    )? {
-        if m.status == MatchStatus::Approved {
+    let open = [MatchStatus::Approved, MatchStatus::Proposed];
+    for m in rows::of_person(conn, person, &open)? {
+        let to = if m.status == MatchStatus::Approved {
+            MatchStatus::Ended
+        } else {
+            MatchStatus::Superseded
+        };
+        let reason = (to == MatchStatus::Ended).then_some("a profile was erased");
+        // Only the transaction that moved the match gives the place back.
+        if rows::transition(conn, m.id, m.status, to, reason, at)? && to == MatchStatus::Ended {
             profiles::free_place(conn, m.mentor_id, at)?;
             profiles::move_mentee(
                 conn,
@@ -570,24 +599,12 @@ pub fn release_person(
                 MenteeStatus::Waiting,
                 at,
             )?;
-            rows::transition(
-                conn,
-                m.id,
-                MatchStatus::Approved,
-                MatchStatus::Ended,
-                Some("a profile was erased"),
-                at,
-            )?;
-        } else {
-            rows::transition(
-                conn,
-                m.id,
-                MatchStatus::Proposed,
-                MatchStatus::Superseded,
-                None,
-                at,
-            )?;
         }
+    }
+    // Nothing that identifies the person stays in emails or explanations about them.
+    for m in rows::of_person(conn, person, &[])? {
+        emails::scrub_for_match(conn, &m.id.to_string())?;
+        rows::forget_details(conn, m.id)?;
     }
     Ok(())
 }

@@ -13,7 +13,7 @@ use crate::domain::profile::{
 };
 use crate::domain::validate::{self, Rules};
 use crate::store::profiles::{self as rows, Page};
-use crate::store::{AnyConnection, StoreError, now, write_tx};
+use crate::store::{AnyConnection, StoreError, exclusive_tx, now, write_tx};
 
 /// What the use cases need to know about a kind of profile.
 pub trait Profile: Sized + Send + 'static {
@@ -68,6 +68,11 @@ impl Profile for Mentee {
     }
 
     fn update(&mut self, input: MenteeInput, rules: Rules<'_>) -> Result<(), FieldErrors> {
+        let kept = self.details.person.codes();
+        let rules = Rules {
+            kept: &kept,
+            ..rules
+        };
         self.details = validate::mentee(&MenteeInput::updated(&self.details, input), rules)?;
         Ok(())
     }
@@ -132,6 +137,17 @@ impl Profile for Mentor {
     }
 
     fn update(&mut self, input: MentorInput, rules: Rules<'_>) -> Result<(), FieldErrors> {
+        let mut kept = self.details.person.codes();
+        kept.extend(
+            self.details
+                .can_help_with
+                .iter()
+                .map(|c| c.as_str().to_string()),
+        );
+        let rules = Rules {
+            kept: &kept,
+            ..rules
+        };
         let details = validate::mentor(&MentorInput::updated(&self.details, input), rules)?;
         if u32::from(details.capacity.get()) < self.active_mentees {
             return Err(FieldErrors::single(
@@ -212,13 +228,7 @@ fn with_rules<T>(
     f: impl FnOnce(&mut AnyConnection, Rules<'_>) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
     let default_capacity = matching::current_settings(conn, config)?.default_capacity;
-    f(
-        conn,
-        Rules {
-            taxonomy: &config.taxonomy,
-            default_capacity,
-        },
-    )
+    f(conn, Rules::new(&config.taxonomy, default_capacity))
 }
 
 /// Signs a person up. The profile is durable when this returns.
@@ -252,7 +262,7 @@ pub async fn update<P: Profile>(
     app.db
         .run(move |conn| {
             with_rules(conn, &config, |conn, rules| {
-                write_tx(conn, |conn| {
+                exclusive_tx(conn, |conn| {
                     let mut profile = P::find(conn, id)?.ok_or_else(|| not_found::<P>(id))?;
                     profile.update(input, rules)?;
                     if let Some(status) = status {
@@ -272,7 +282,7 @@ pub async fn update<P: Profile>(
 pub async fn erase<P: Profile>(app: &App, id: Uuid) -> Result<(), AppError> {
     app.db
         .run(move |conn| {
-            write_tx(conn, |conn| {
+            exclusive_tx(conn, |conn| {
                 let at = now();
                 if P::find(conn, id)?.is_some() {
                     matching::release_person(conn, id, at)?;

@@ -82,9 +82,7 @@ pub fn parse_reason(input: &str) -> Result<String, String> {
     if reason.is_empty() {
         return Err("is required: say why, for the record".into());
     }
-    if reason.chars().count() > 500 {
-        return Err("must be at most 500 characters".into());
-    }
+    super::text::check_text(reason, 500, true)?;
     Ok(reason.to_string())
 }
 
@@ -122,5 +120,6 @@ mod tests {
         assert!(parse_reason("  ").is_err());
         assert_eq!(parse_reason(" moved wards "), Ok("moved wards".into()));
         assert!(parse_reason(&"x".repeat(501)).is_err());
+        assert!(parse_reason("a\u{0}b").is_err());
     }
 }

@@ -151,6 +151,18 @@ pub struct PersonDetails {
     pub notes: Option<Notes>,
 }
 
+impl PersonDetails {
+    /// Every taxonomy code the person holds.
+    pub fn codes(&self) -> Vec<String> {
+        [&self.profession, &self.specialty, &self.site]
+            .into_iter()
+            .chain(&self.goals)
+            .chain(&self.affinity_groups)
+            .map(|c| c.as_str().to_string())
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MenteeDetails {
     pub person: PersonDetails,

@@ -86,7 +86,8 @@ pub fn parse_tags(items: &[String], rules: TagRules) -> Result<Vec<String>, Stri
     Ok(out)
 }
 
-fn check_text(text: &str, max_chars: usize, allow_newlines: bool) -> Result<(), String> {
+/// Checks length (in characters) and that no control characters hide in the text.
+pub fn check_text(text: &str, max_chars: usize, allow_newlines: bool) -> Result<(), String> {
     if text.chars().count() > max_chars {
         return Err(format!("must be at most {max_chars} characters"));
     }

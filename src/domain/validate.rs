@@ -10,7 +10,7 @@ use super::profile::{
     Capacity, MeetingPreference, MenteeDetails, MentorDetails, PersonDetails, Shift,
     YearsExperience,
 };
-use super::taxonomy::Taxonomy;
+use super::taxonomy::{Code, CodeList, Taxonomy};
 use super::text::{self, FullName, Notes};
 
 /// What validation needs to know beyond the input itself.
@@ -19,6 +19,39 @@ pub struct Rules<'a> {
     pub taxonomy: &'a Taxonomy,
     /// A mentor's capacity when they do not give one.
     pub default_capacity: Capacity,
+    /// Codes a profile already holds: still accepted when a hospital has since removed them
+    /// from its lists, so that changing one field never fails on another nobody touched.
+    pub kept: &'a [String],
+}
+
+impl<'a> Rules<'a> {
+    pub fn new(taxonomy: &'a Taxonomy, default_capacity: Capacity) -> Self {
+        Rules {
+            taxonomy,
+            default_capacity,
+            kept: &[],
+        }
+    }
+
+    fn code(&self, list: &CodeList, input: &str) -> Result<Code, String> {
+        match list.parse(input) {
+            Err(_) if self.kept.iter().any(|k| k == input.trim()) => {
+                Ok(Code::from_trusted(input.trim().to_string()))
+            }
+            other => other,
+        }
+    }
+
+    fn codes(&self, list: &CodeList, inputs: &[String]) -> Result<Vec<Code>, String> {
+        let mut out: Vec<Code> = Vec::new();
+        for input in inputs {
+            let code = self.code(list, input)?;
+            if !out.contains(&code) {
+                out.push(code);
+            }
+        }
+        Ok(out)
+    }
 }
 
 pub fn mentee(input: &MenteeInput, rules: Rules<'_>) -> Result<MenteeDetails, FieldErrors> {
@@ -48,7 +81,7 @@ pub fn mentor(input: &MentorInput, rules: Rules<'_>) -> Result<MentorDetails, Fi
     };
     let can_help_with = errors.check(
         "can_help_with",
-        rules.taxonomy.goals.parse_many(list(&input.can_help_with)),
+        rules.codes(&rules.taxonomy.goals, list(&input.can_help_with)),
     );
     let certifications = errors.check(
         "certifications",
@@ -86,23 +119,23 @@ fn person(
     let email = errors.check("email", required(&input.email, EmailAddress::parse));
     let profession = errors.check(
         "profession",
-        required(&input.profession, |s| t.professions.parse(s)),
+        required(&input.profession, |s| rules.code(&t.professions, s)),
     );
     let specialty = errors.check(
         "specialty",
-        required(&input.specialty, |s| t.specialties.parse(s)),
+        required(&input.specialty, |s| rules.code(&t.specialties, s)),
     );
-    let site = errors.check("site", required(&input.site, |s| t.sites.parse(s)));
+    let site = errors.check("site", required(&input.site, |s| rules.code(&t.sites, s)));
     let shift = errors.check("shift", required(&input.shift, Shift::parse));
     let languages = errors.check("languages", Language::parse_many(list(&input.languages)));
     let interests = errors.check(
         "interests",
         text::parse_tags(list(&input.interests), text::INTERESTS),
     );
-    let goals = errors.check("goals", t.goals.parse_many(list(&input.goals)));
+    let goals = errors.check("goals", rules.codes(&t.goals, list(&input.goals)));
     let affinity_groups = errors.check(
         "affinity_groups",
-        t.affinity_groups.parse_many(list(&input.affinity_groups)),
+        rules.codes(&t.affinity_groups, list(&input.affinity_groups)),
     );
     let preferred_meeting = errors.check(
         "preferred_meeting",
@@ -223,10 +256,7 @@ mod tests {
     }
 
     fn rules(t: &Taxonomy) -> Rules<'_> {
-        Rules {
-            taxonomy: t,
-            default_capacity: Capacity::parse(2).expect("valid"),
-        }
+        Rules::new(t, Capacity::parse(2).expect("valid"))
     }
 
     fn s(v: &str) -> Field<String> {
@@ -338,6 +368,28 @@ mod tests {
         };
         let errors = mentee(&input, rules(&t)).expect_err("invalid");
         assert!(errors.message_for("manager_email").is_some());
+    }
+
+    #[test]
+    fn codes_a_profile_already_holds_stay_valid_after_a_list_changes() {
+        let t = taxonomy();
+        let input = MenteeInput {
+            person: PersonInput {
+                site: s("old_site"),
+                ..valid_person()
+            },
+            ..Default::default()
+        };
+        assert!(mentee(&input, rules(&t)).is_err(), "not in the list");
+        let kept = vec!["old_site".to_string()];
+        let keeping = Rules {
+            kept: &kept,
+            ..rules(&t)
+        };
+        assert_eq!(
+            mentee(&input, keeping).map(|d| d.person.site.as_str().to_string()),
+            Ok("old_site".into())
+        );
     }
 
     #[test]

@@ -151,10 +151,7 @@ mod tests {
 
     fn rendered() -> (Rendered, Settings) {
         let settings = Settings::load_with_env(None, Vec::new()).expect("settings");
-        let rules = Rules {
-            taxonomy: &settings.taxonomy,
-            default_capacity: settings.matching.default_capacity,
-        };
+        let rules = Rules::new(&settings.taxonomy, settings.matching.default_capacity);
         let mentee = validate::mentee(
             &MenteeInput {
                 person: person("Zoë O'Brien <b>", "zoe@example.org"),

@@ -69,8 +69,18 @@ impl Transport {
     }
 }
 
+/// The error on one line, with any email address in it (relays quote recipients) replaced.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.split_whitespace()
+        .map(|word| {
+            if word.contains('@') {
+                "[address]"
+            } else {
+                word
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// One file per message, named by its Message-ID; written whole (temp file, then rename),

@@ -35,7 +35,9 @@ pub struct Worker {
     doorbell: Doorbell,
 }
 
-const BATCH: i64 = 32;
+/// Claimed at once: no more than are sent at once, so that every claimed email is sent
+/// within one send timeout, well inside its lease.
+const BATCH: i64 = SENDS_AT_ONCE as i64;
 
 /// Sends in flight at once: a relay answers each message after a round trip or two, so a
 /// few concurrent sends (each on its own pooled connection) keep a backlog moving.
@@ -129,11 +131,26 @@ impl Worker {
         match result {
             Ok(()) => {
                 tracing::info!(email_id = %id, attempt, "email sent");
-                let lost = !self
-                    .db
-                    .run(move |conn| emails::mark_sent(conn, &id, &owner, now()))
-                    .await?;
-                if lost {
+                // The message is out: recording it must not fail on a passing database
+                // hiccup, or the lease would run out and the email go out again.
+                let mut tries = 0;
+                let recorded = loop {
+                    let (id, owner) = (id.clone(), owner.clone());
+                    match self
+                        .db
+                        .run(move |conn| emails::mark_sent(conn, &id, &owner, now()))
+                        .await
+                    {
+                        Ok(recorded) => break recorded,
+                        Err(e) if tries < 20 => {
+                            tries += 1;
+                            tracing::warn!(email_id = %row.id, error = %e, "could not record a sent email yet");
+                            tokio::time::sleep(Duration::from_millis(250 * tries)).await;
+                        }
+                        Err(e) => return Err(e),
+                    }
+                };
+                if !recorded {
                     tracing::warn!(email_id = %row.id, "email sent after its lease ran out");
                 }
             }

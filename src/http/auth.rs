@@ -59,3 +59,20 @@ impl FromRequest for Caller {
         })
     }
 }
+
+/// A caller with a coordinator token; anyone else gets 403 before the body is even read.
+#[derive(Debug, Clone, Copy)]
+pub struct Coordinator;
+
+impl FromRequest for Coordinator {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let caller = Caller::from_request(req, payload);
+        Box::pin(async move {
+            caller.await?.require_coordinator()?;
+            Ok(Coordinator)
+        })
+    }
+}

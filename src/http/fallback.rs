@@ -69,8 +69,7 @@ pub async fn not_matched(
     routes: web::Data<RouteTable>,
     app: web::Data<crate::app::App>,
 ) -> HttpResponse {
-    let path = req.path().trim_end_matches('/');
-    let path = if path.is_empty() { "/" } else { path };
+    let path = req.path();
     // Browsers ask for HTML and get a page; API clients and scripts get problem+json.
     let wants_html = req
         .headers()

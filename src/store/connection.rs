@@ -199,3 +199,24 @@ where
         }
     }
 }
+
+/// Serialises the transactions that read matching state and then change it (decisions on
+/// matches, runs, profile changes, erasure, settings) across every process.
+const PG_MATCHING_LOCK: i64 = 0x62656c6f6e67_01;
+
+/// Like [`write_tx`], and on PostgreSQL also takes a transaction-scoped advisory lock, so
+/// that read-decide-write use cases run one at a time as they do on SQLite: no lost updates,
+/// no deadlocks between them, whatever the isolation level.
+pub fn exclusive_tx<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<StoreError>,
+{
+    write_tx(conn, |conn| {
+        if let AnyConnection::Postgresql(pg) = conn {
+            pg.batch_execute(&format!("SELECT pg_advisory_xact_lock({PG_MATCHING_LOCK})"))
+                .map_err(StoreError::from)?;
+        }
+        f(conn)
+    })
+}

@@ -29,6 +29,9 @@ impl From<DieselError> for StoreError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 info,
             ) => StoreError::Unavailable(info.message().to_string()),
+            DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, info) => {
+                StoreError::Unavailable(info.message().to_string())
+            }
             DieselError::DatabaseError(_, ref info) if is_transient(info.message()) => {
                 StoreError::Unavailable(info.message().to_string())
             }
@@ -53,6 +56,10 @@ fn is_transient(message: &str) -> bool {
         "server closed the connection",
         "no connection to the server",
         "could not receive data from server",
+        "deadlock detected",
+        "could not serialize access",
+        "lock timeout",
+        "canceling statement due to",
     ]
     .iter()
     .any(|m| message.contains(m))

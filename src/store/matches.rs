@@ -139,9 +139,9 @@ pub fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Match>, StoreEr
 
 /// Touches the match so that, on PostgreSQL, concurrent decisions on it queue up behind
 /// this transaction (SQLite's write lock already serialises them).
-pub fn lock(conn: &mut AnyConnection, id: Uuid, at: NaiveDateTime) -> Result<bool, StoreError> {
+pub fn lock(conn: &mut AnyConnection, id: Uuid) -> Result<bool, StoreError> {
     let n = diesel::update(matches::table.filter(matches::id.eq(id.to_string())))
-        .set(matches::updated_at.eq(at))
+        .set(matches::updated_at.eq(matches::updated_at))
         .execute(conn)?;
     Ok(n == 1)
 }
@@ -210,14 +210,18 @@ pub fn supersede_proposed(
     Ok(total)
 }
 
-/// Matches of a person in the given statuses (as mentee or as mentor).
+/// Matches of a person in the given statuses (as mentee or as mentor); all when empty.
 pub fn of_person(
     conn: &mut AnyConnection,
     person: Uuid,
     statuses: &[MatchStatus],
 ) -> Result<Vec<Match>, StoreError> {
     let person = person.to_string();
-    let statuses: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+    let statuses: Vec<&str> = if statuses.is_empty() {
+        MatchStatus::ALL.iter().map(|s| s.as_str()).collect()
+    } else {
+        statuses.iter().map(|s| s.as_str()).collect()
+    };
     matches::table
         .filter(
             matches::mentee_id
@@ -231,6 +235,28 @@ pub fn of_person(
         .into_iter()
         .map(Row::into_match)
         .collect()
+}
+
+/// Keeps a match's criteria and points but not the words about the people (for erasure).
+pub fn forget_details(conn: &mut AnyConnection, id: Uuid) -> Result<(), StoreError> {
+    let Some(m) = find(conn, id)? else {
+        return Ok(());
+    };
+    let lines: Vec<Explained> = m
+        .explanation
+        .into_iter()
+        .map(|e| Explained {
+            detail: "(erased)".into(),
+            ..e
+        })
+        .collect();
+    diesel::update(matches::table.filter(matches::id.eq(id.to_string())))
+        .set((
+            matches::explanation.eq(explanation_json(&lines).to_string()),
+            matches::reason.eq(m.reason.map(|_| "(erased)".to_string())),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// (mentee, mentor) pairs in the given statuses.

@@ -13,7 +13,7 @@ pub mod schema;
 pub mod secrets;
 pub mod tokens;
 
-pub use connection::{AnyConnection, DatabaseUrl, Db, write_tx};
+pub use connection::{AnyConnection, DatabaseUrl, Db, exclusive_tx, write_tx};
 pub use error::StoreError;
 
 /// The current time as stored: UTC, truncated to microseconds (what PostgreSQL keeps).

@@ -532,6 +532,7 @@ pub fn move_mentee(
         profiles::table
             .filter(profiles::role.eq(role(ProfileKind::Mentee)))
             .filter(profiles::id.eq(mentee.to_string()))
+            .filter(profiles::erased_at.is_null())
             .filter(profiles::status.eq(from.as_str())),
     )
     .set((

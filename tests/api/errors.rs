@@ -89,6 +89,7 @@ async fn error_table(backend: Backend) {
     expect_problem(app.req(Method::GET, "/api/v1/mentors/%00%ff"), 404).await;
     expect_problem(app.req(Method::GET, "/api/v1/nothing-here"), 404).await;
     expect_problem(c.get(app.url("/no/such/page")), 404).await;
+    expect_problem(app.req(Method::GET, "/api/v1/mentees/"), 404).await;
 
     // 405 with Allow.
     let response = c.put(&mentees).send().await.expect("request");

@@ -355,7 +355,7 @@ impl<'a> Engine<'a> {
 
     /// Every mentee's eligible edges, scored on all cores; the result does not depend on
     /// how the work was split.
-    fn all_edges(&self) -> assignment::Problem {
+    fn all_edges(&self) -> Result<assignment::Problem, String> {
         let n = self.mentees.len();
         let threads = std::thread::available_parallelism()
             .map_or(1, |t| t.get())
@@ -382,9 +382,9 @@ impl<'a> Engine<'a> {
                 .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
+                .map(|h| h.join().map_err(|_| "a scoring thread failed".to_string()))
+                .collect::<Result<Vec<_>, String>>()
+        })?;
         let mut problem = assignment::Problem {
             capacity: self.mentors.iter().map(|m| m.free).collect(),
             offsets: Vec::with_capacity(n + 1),
@@ -400,18 +400,14 @@ impl<'a> Engine<'a> {
             problem.mentor.extend(mentors);
             problem.score.extend(scores);
         }
-        problem
+        Ok(problem)
     }
 
     /// The optimal assignment: as many mentees matched as possible, then the highest total
     /// score, every hard rule kept.
-    pub fn run(&self) -> Outcome {
-        let problem = self.all_edges();
-        let solution = problem.solve().unwrap_or_else(|_| assignment::Solution {
-            assignment: vec![None; self.mentees.len()],
-            matched: 0,
-            total_score: 0,
-        });
+    pub fn run(&self) -> Result<Outcome, String> {
+        let problem = self.all_edges()?;
+        let solution = problem.solve().map_err(|e| e.to_string())?;
         let mut proposals = Vec::new();
         let mut unmatched = Vec::new();
         for (i, assigned) in solution.assignment.iter().enumerate() {
@@ -445,7 +441,7 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        Outcome {
+        Ok(Outcome {
             stats: Stats {
                 mentees: self.mentees.len(),
                 mentors: self.mentors.len(),
@@ -455,7 +451,7 @@ impl<'a> Engine<'a> {
             },
             proposals,
             unmatched,
-        }
+        })
     }
 }
 
@@ -559,7 +555,7 @@ mod tests {
         ) {
             let taxonomy = taxonomy();
             let settings = settings(min_score);
-            let rules = Rules { taxonomy: &taxonomy, default_capacity: settings.default_capacity };
+            let rules = Rules::new(&taxonomy, settings.default_capacity);
             let mentees: Vec<(String, MenteeDetails)> = mentee_seeds.iter().enumerate().map(|(n, seed)| {
                 let input = MenteeInput { person: person(n, seed, 100), start_date: Field::Absent };
                 (format!("e{n}"), validate::mentee(&input, rules).expect("valid mentee"))
@@ -586,7 +582,7 @@ mod tests {
             };
             let (e, t) = entries(false);
             let engine = Engine::new(e, t, &previous, &settings, &taxonomy);
-            let outcome = engine.run();
+            let outcome = engine.run().expect("run");
 
             // Every proposal keeps every rule, and its score is its explanation's sum.
             let mut used = vec![0u32; mentors.len()];
@@ -614,7 +610,7 @@ mod tests {
 
             // The order rows come in changes nothing.
             let (e, t) = entries(true);
-            let reversed = Engine::new(e, t, &previous, &settings, &taxonomy).run();
+            let reversed = Engine::new(e, t, &previous, &settings, &taxonomy).run().expect("run");
             prop_assert_eq!(reversed, outcome);
         }
     }

@@ -11,7 +11,7 @@ use crate::app::emails;
 use crate::domain::cursor::Cursor;
 use crate::domain::field_error::FieldErrors;
 use crate::email::message::Recipient;
-use crate::http::auth::Caller;
+use crate::http::auth::{Caller, Coordinator};
 use crate::http::problem::{ApiError, Problem};
 use crate::http::query::{self, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::store::emails::EmailRow;
@@ -142,10 +142,9 @@ pub async fn list(
 #[post("/emails/{id}/retry")]
 pub async fn retry(
     app: web::Data<App>,
-    caller: Caller,
+    _: Coordinator,
     id: web::Path<String>,
 ) -> Result<web::Json<EmailView>, ApiError> {
-    caller.require_coordinator()?;
     let id = Uuid::parse_str(&id)
         .map_err(|_| ApiError::NotFound(format!("there is no email with id {id}")))?;
     Ok(web::Json(EmailView::from(&emails::retry(&app, id).await?)))

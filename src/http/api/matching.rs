@@ -16,7 +16,7 @@ use crate::domain::matches::{Decision, Match, MatchStatus};
 use crate::domain::matching::engine::Candidate;
 use crate::domain::matching::score::Explained;
 use crate::domain::matching::settings::json as settings_json;
-use crate::http::auth::Caller;
+use crate::http::auth::{Caller, Coordinator};
 use crate::http::body::JsonObject;
 use crate::http::problem::{ApiError, Problem};
 use crate::http::query::{self, ListQuery};
@@ -268,10 +268,9 @@ pub async fn candidates(
 #[post("/matching-runs")]
 pub async fn create_run(
     app: web::Data<App>,
-    caller: Caller,
+    _: Coordinator,
     body: JsonObject,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_coordinator()?;
     let body = fields(body.0, &["mentee_ids", "dry_run"])?;
     let mut errors = FieldErrors::new();
     let dry_run = match body.get("dry_run") {
@@ -432,10 +431,9 @@ pub async fn get_match(
 #[post("/matches")]
 pub async fn propose(
     app: web::Data<App>,
-    caller: Caller,
+    _: Coordinator,
     body: JsonObject,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_coordinator()?;
     let body = fields(body.0, &["mentee_id", "mentor_id"])?;
     let mut errors = FieldErrors::new();
     let mentee = uuid_field(&body, "mentee_id", &mut errors);
@@ -451,12 +449,10 @@ pub async fn propose(
 
 async fn decide(
     app: &App,
-    caller: Caller,
     id: &str,
     decision: Decision,
     body: Option<Map<String, Value>>,
 ) -> Result<web::Json<MatchView>, ApiError> {
-    caller.require_coordinator()?;
     let id = id_in_path(id, "match")?;
     let reason = match body {
         Some(body) => {
@@ -490,10 +486,10 @@ async fn decide(
 #[post("/matches/{id}/approve")]
 pub async fn approve(
     app: web::Data<App>,
-    caller: Caller,
+    _: Coordinator,
     id: web::Path<String>,
 ) -> Result<web::Json<MatchView>, ApiError> {
-    decide(&app, caller, &id, Decision::Approve, None).await
+    decide(&app, &id, Decision::Approve, None).await
 }
 
 #[utoipa::path(
@@ -508,11 +504,11 @@ pub async fn approve(
 #[post("/matches/{id}/reject")]
 pub async fn reject(
     app: web::Data<App>,
-    caller: Caller,
+    _: Coordinator,
     id: web::Path<String>,
     body: JsonObject,
 ) -> Result<web::Json<MatchView>, ApiError> {
-    decide(&app, caller, &id, Decision::Reject, Some(body.0)).await
+    decide(&app, &id, Decision::Reject, Some(body.0)).await
 }
 
 #[utoipa::path(
@@ -527,11 +523,11 @@ pub async fn reject(
 #[post("/matches/{id}/end")]
 pub async fn end(
     app: web::Data<App>,
-    caller: Caller,
+    _: Coordinator,
     id: web::Path<String>,
     body: JsonObject,
 ) -> Result<web::Json<MatchView>, ApiError> {
-    decide(&app, caller, &id, Decision::End, Some(body.0)).await
+    decide(&app, &id, Decision::End, Some(body.0)).await
 }
 
 /// Matching settings.
@@ -578,10 +574,9 @@ pub async fn get_settings(app: web::Data<App>, _: Caller) -> Result<web::Json<Va
 #[put("/matching/settings")]
 pub async fn put_settings(
     app: web::Data<App>,
-    caller: Caller,
+    _: Coordinator,
     body: JsonObject,
 ) -> Result<web::Json<Value>, ApiError> {
-    caller.require_coordinator()?;
     let input = settings_json::input(&body.0).map_err(ApiError::Validation)?;
     Ok(settings_view(
         &matching::update_settings(&app, input).await?,
