@@ -39,10 +39,18 @@ pub fn current_settings(
                     AppError::Internal("stored matching settings are not an object".into())
                 })?
                 .map_err(|e| AppError::Internal(format!("stored matching settings: {e}")))?;
-            // A hospital may have removed a code since: fall back to the defaults then.
-            Ok(defaults
-                .updated(input, &config.taxonomy)
-                .unwrap_or_else(|_| defaults.clone()))
+            // A hospital may have removed a profession since: drop only the pairs that name
+            // it, and keep every other setting the coordinators chose.
+            let mut input = input;
+            if let Some(pairs) = input.cross_profession.as_mut() {
+                pairs.retain(|(a, b)| {
+                    config.taxonomy.professions.contains(a) && config.taxonomy.professions.contains(b)
+                });
+            }
+            defaults.updated(input, &config.taxonomy).or_else(|e| {
+                tracing::warn!(problem = %e, "stored matching settings no longer valid; using the defaults");
+                Ok(defaults.clone())
+            })
         }
     }
 }
