@@ -44,7 +44,8 @@ pub fn current_settings(
             let mut input = input;
             if let Some(pairs) = input.cross_profession.as_mut() {
                 pairs.retain(|(a, b)| {
-                    config.taxonomy.professions.contains(a) && config.taxonomy.professions.contains(b)
+                    config.taxonomy.professions.contains(a)
+                        && config.taxonomy.professions.contains(b)
                 });
             }
             defaults.updated(input, &config.taxonomy).or_else(|e| {

@@ -202,7 +202,7 @@ where
 
 /// Serialises the transactions that read matching state and then change it (decisions on
 /// matches, runs, profile changes, erasure, settings) across every process.
-const PG_MATCHING_LOCK: i64 = 0x62656c6f6e67_01;
+const PG_MATCHING_LOCK: i64 = 0x0062_656c_6f6e_6701;
 
 /// Like [`write_tx`], and on PostgreSQL also takes a transaction-scoped advisory lock, so
 /// that read-decide-write use cases run one at a time as they do on SQLite: no lost updates,
