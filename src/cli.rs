@@ -31,6 +31,9 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Manage coordinators' console logins.
+    #[command(subcommand)]
+    Coordinator(CoordinatorCommand),
     /// Match a roster file offline, with the same engine and rules as the service.
     MatchFile {
         /// The roster: {"mentees": [...], "mentors": [...], "settings": {...}}.
@@ -52,6 +55,21 @@ pub enum TokenCommand {
         /// coordinator: everything; integration: profiles, and reading matches and emails.
         #[arg(long, value_enum)]
         role: RoleArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CoordinatorCommand {
+    /// Make a login for the console; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Read the password from the first line of standard input (required: passwords
+        /// never go on the command line, where others can see them).
+        #[arg(long, required = true)]
+        password_stdin: bool,
     },
 }
 
@@ -101,6 +119,28 @@ fn execute(cli: Cli) -> Result<(), String> {
             for name in applied {
                 println!("applied {name}");
             }
+            Ok(())
+        }
+        Command::Coordinator(CoordinatorCommand::Create { email, name, .. }) => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            let (app, _) = startup::open(settings).map_err(|e| e.to_string())?;
+            crate::app::coordinators::create(&app.db, &email, &name, password).map_err(
+                |e| match e {
+                    crate::app::AppError::Validation(errors) => {
+                        format!("cannot create the coordinator: {errors}")
+                    }
+                    other => format!("cannot create the coordinator: {other}"),
+                },
+            )?;
+            println!(
+                "Created a console login for {} <{}>. They can sign in at /coordinator/login.",
+                name.trim(),
+                email.trim().to_ascii_lowercase()
+            );
             Ok(())
         }
         Command::MatchFile { input, output } => {

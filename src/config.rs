@@ -39,6 +39,7 @@ pub struct ServerSettings {
     /// HTTP worker threads; `None` means one per CPU core.
     pub workers: Option<usize>,
     pub signup_posts_per_minute: u32,
+    pub session_hours: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -141,6 +142,7 @@ struct RawServer {
     max_body_bytes: usize,
     workers: usize,
     signup_posts_per_minute: u32,
+    session_hours: u32,
 }
 
 #[derive(Deserialize)]
@@ -247,6 +249,10 @@ impl RawSettings {
             max_body_bytes: s.max_body_bytes,
             workers: (s.workers > 0).then_some(s.workers),
             signup_posts_per_minute: s.signup_posts_per_minute.max(1),
+            session_hours: match s.session_hours {
+                1..=720 => s.session_hours,
+                _ => return Err(invalid("server.session_hours", "must be from 1 to 720")),
+            },
         };
 
         let d = self.database;

@@ -1,5 +1,7 @@
 //! Use cases that span the domain and the store: what the API, the pages and the CLI call.
 
+pub mod console;
+pub mod coordinators;
 pub mod emails;
 pub mod matching;
 pub mod profiles;

@@ -11,6 +11,7 @@ pub mod language;
 pub mod matches;
 pub mod matching;
 pub mod outbox;
+pub mod password;
 pub mod profile;
 pub mod role;
 pub mod taxonomy;

@@ -4,6 +4,7 @@
 //! task; write transactions go through [`write_tx`].
 
 mod connection;
+pub mod coordinators;
 pub mod emails;
 mod error;
 pub mod matches;

@@ -112,8 +112,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    coordinators (id) {
+        id -> Text,
+        email -> Text,
+        name -> Text,
+        password_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id_hash) {
+        id_hash -> Text,
+        coordinator_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_failures (subject) {
+        subject -> Text,
+        failures -> Integer,
+        window_start -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> coordinators (coordinator_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     app_secrets,
+    coordinators,
+    sessions,
+    login_failures,
     profiles,
     api_tokens,
     matching_settings,

@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod console;
 mod email;
 mod errors;
 mod matching;

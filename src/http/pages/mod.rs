@@ -1,6 +1,7 @@
 //! Pages for people: the sign-up forms (and, later, the coordinators' console). Server-rendered
 //! HTML that needs no JavaScript and loads nothing from elsewhere.
 
+pub mod console;
 pub mod csrf;
 pub mod limit;
 pub mod render;
@@ -12,6 +13,7 @@ use render::Page;
 
 /// Registers the page routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    console::routes(cfg);
     cfg.route("/", web::get().to(home))
         .route("/static/belong.css", web::get().to(stylesheet))
         .route("/signup/thanks", web::get().to(signup::thanks))

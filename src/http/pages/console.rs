@@ -1,0 +1,612 @@
+//! The coordinators' console: sign-in, the overview, matching runs with a preview, proposals
+//! with their explanations (approve or reject, one by one or in bulk), and email delivery.
+//! Every action goes through the same application services as the API.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
+use askama::Template;
+use subtle::ConstantTimeEq;
+use uuid::Uuid;
+
+use super::csrf;
+use super::render::Page;
+use crate::app::coordinators::{self, LoginError, SignedIn};
+use crate::app::{App, AppError, console, emails, matching};
+use crate::domain::matches::{Decision, Match};
+use crate::domain::matching::score::Explained;
+
+pub const SESSION_COOKIE: &str = "belong_session";
+
+/// Registers the console's routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/coordinator/login")
+            .route(web::get().to(login_form))
+            .route(web::post().to(login)),
+    )
+    .route("/coordinator/logout", web::post().to(logout))
+    .route("/coordinator", web::get().to(overview))
+    .route("/coordinator/proposals", web::get().to(proposals))
+    .route("/coordinator/matching-runs", web::post().to(run))
+    .route(
+        "/coordinator/matches/approve",
+        web::post().to(approve_selected),
+    )
+    .route("/coordinator/matches/{id}/approve", web::post().to(approve))
+    .route("/coordinator/matches/{id}/reject", web::post().to(reject))
+    .route("/coordinator/emails", web::get().to(emails_page))
+    .route(
+        "/coordinator/emails/{id}/retry",
+        web::post().to(retry_email),
+    );
+}
+
+pub const ROUTES: &[(&str, &[&str])] = &[
+    ("/coordinator/login", &["GET", "POST"]),
+    ("/coordinator/logout", &["POST"]),
+    ("/coordinator", &["GET"]),
+    ("/coordinator/proposals", &["GET"]),
+    ("/coordinator/matching-runs", &["POST"]),
+    ("/coordinator/matches/approve", &["POST"]),
+    ("/coordinator/matches/{id}/approve", &["POST"]),
+    ("/coordinator/matches/{id}/reject", &["POST"]),
+    ("/coordinator/emails", &["GET"]),
+    ("/coordinator/emails/{id}/retry", &["POST"]),
+];
+
+/// Why a console request cannot go on: no session (→ the sign-in page) or a bad form token.
+#[derive(Debug, thiserror::Error)]
+pub enum ConsoleError {
+    #[error("not signed in")]
+    SignIn,
+    #[error("the form has expired")]
+    Forbidden,
+    #[error("{0}")]
+    App(String),
+}
+
+impl ResponseError for ConsoleError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ConsoleError::SignIn => StatusCode::SEE_OTHER,
+            ConsoleError::Forbidden => StatusCode::FORBIDDEN,
+            ConsoleError::App(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            ConsoleError::SignIn => HttpResponse::SeeOther()
+                .insert_header(("Location", "/coordinator/login"))
+                .finish(),
+            ConsoleError::Forbidden => super::render::html_response(
+                StatusCode::FORBIDDEN,
+                "<!DOCTYPE html><html lang=\"en\"><title>Please try again</title><main><h1>Please try again</h1>\
+                 <p>That form had expired. <a href=\"/coordinator\">Back to the console</a>.</p></main></html>"
+                    .into(),
+            ),
+            ConsoleError::App(_) => super::render::html_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "<!DOCTYPE html><html lang=\"en\"><title>Please try again</title><main><h1>Please try again in a minute</h1></main></html>".into(),
+            ),
+        }
+    }
+}
+
+/// The signed-in coordinator; without a live session, a redirect to the sign-in page.
+pub struct Me(pub SignedIn);
+
+impl FromRequest for Me {
+    type Error = ConsoleError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ConsoleError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let app = req.app_data::<web::Data<App>>().cloned();
+        let cookie = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
+        Box::pin(async move {
+            let (Some(app), Some(cookie)) = (app, cookie) else {
+                return Err(ConsoleError::SignIn);
+            };
+            match coordinators::session(&app, &cookie).await {
+                Ok(Some(me)) => Ok(Me(me)),
+                Ok(None) => Err(ConsoleError::SignIn),
+                Err(e) => Err(ConsoleError::App(e.to_string())),
+            }
+        })
+    }
+}
+
+/// The console's POST forms: their fields, once the session's token is checked.
+struct Form(Vec<(String, String)>);
+
+impl Form {
+    fn parse(me: &SignedIn, body: &[u8]) -> Result<Form, ConsoleError> {
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(body).map_err(|_| ConsoleError::Forbidden)?;
+        let token = pairs
+            .iter()
+            .find(|(k, _)| k == csrf::FIELD)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default();
+        if bool::from(token.as_bytes().ct_eq(me.csrf_token.as_bytes())) {
+            Ok(Form(pairs))
+        } else {
+            Err(ConsoleError::Forbidden)
+        }
+    }
+
+    fn one(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/login.html")]
+struct LoginPage<'a> {
+    program: &'a str,
+    contact_email: &'a str,
+    csrf_token: &'a str,
+    email: &'a str,
+    error: Option<&'a str>,
+}
+
+fn login_page(
+    app: &App,
+    req: &HttpRequest,
+    status: StatusCode,
+    email: &str,
+    error: Option<&str>,
+) -> HttpResponse {
+    let page = Page::new(app);
+    let (token, cookie) = csrf::issue(req, &app.keys.form, secure(app));
+    let mut response = page.html(
+        status,
+        LoginPage {
+            program: &page.program,
+            contact_email: &page.contact_email,
+            csrf_token: &token,
+            email,
+            error,
+        },
+    );
+    if let Some(cookie) = cookie {
+        let _ = response.add_cookie(&cookie);
+    }
+    response
+}
+
+fn secure(app: &App) -> bool {
+    app.settings.server.public_url.scheme() == "https"
+}
+
+async fn login_form(app: web::Data<App>, req: HttpRequest) -> HttpResponse {
+    login_page(&app, &req, StatusCode::OK, "", None)
+}
+
+async fn login(app: web::Data<App>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default()
+    };
+    if !csrf::verify(&req, &app.keys.form, Some(field(csrf::FIELD))) {
+        return login_page(
+            &app,
+            &req,
+            StatusCode::FORBIDDEN,
+            field("email"),
+            Some("The sign-in form had expired. Please try again."),
+        );
+    }
+    let address = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    match coordinators::login(&app, field("email"), field("password"), &address).await {
+        Ok(session) => {
+            let cookie = Cookie::build(SESSION_COOKIE, session.cookie)
+                .path("/")
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .secure(secure(&app))
+                .max_age(CookieDuration::hours(i64::from(
+                    app.settings.server.session_hours,
+                )))
+                .finish();
+            let mut response = HttpResponse::SeeOther()
+                .insert_header(("Location", "/coordinator"))
+                .finish();
+            let _ = response.add_cookie(&cookie);
+            response
+        }
+        Err(LoginError::Invalid) => login_page(
+            &app,
+            &req,
+            StatusCode::UNAUTHORIZED,
+            field("email"),
+            Some("That email and password do not match a coordinator's login."),
+        ),
+        Err(LoginError::Throttled) => login_page(
+            &app,
+            &req,
+            StatusCode::TOO_MANY_REQUESTS,
+            field("email"),
+            Some("Too many unsuccessful attempts. Please wait 15 minutes and try again."),
+        ),
+        Err(LoginError::Unavailable(e)) => {
+            tracing::warn!(error = %e, "sign-in failed");
+            login_page(
+                &app,
+                &req,
+                StatusCode::SERVICE_UNAVAILABLE,
+                field("email"),
+                Some("We could not sign you in just now. Please try again in a minute."),
+            )
+        }
+    }
+}
+
+async fn logout(
+    app: web::Data<App>,
+    me: Me,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ConsoleError> {
+    Form::parse(&me.0, &body)?;
+    if let Some(cookie) = req.cookie(SESSION_COOKIE) {
+        coordinators::logout(&app, cookie.value())
+            .await
+            .map_err(|e| ConsoleError::App(e.to_string()))?;
+    }
+    let mut gone = Cookie::build(SESSION_COOKIE, "").path("/").finish();
+    gone.make_removal();
+    let mut response = HttpResponse::SeeOther()
+        .insert_header(("Location", "/coordinator/login"))
+        .finish();
+    let _ = response.add_cookie(&gone);
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "console/overview.html")]
+struct OverviewPage<'a> {
+    program: &'a str,
+    me: &'a SignedIn,
+    waiting: usize,
+    longest_wait_days: Option<i64>,
+    mentors_free: usize,
+    free_places: u32,
+    proposals: usize,
+    emails_queued: i64,
+    emails_failed: i64,
+}
+
+fn app_error(e: AppError) -> ConsoleError {
+    ConsoleError::App(e.to_string())
+}
+
+async fn overview(app: web::Data<App>, me: Me) -> Result<HttpResponse, ConsoleError> {
+    let o = console::overview(&app).await.map_err(app_error)?;
+    let page = Page::new(&app);
+    Ok(page.html(
+        StatusCode::OK,
+        OverviewPage {
+            program: &page.program,
+            me: &me.0,
+            waiting: o.waiting,
+            longest_wait_days: o.longest_wait_days,
+            mentors_free: o.mentors_free,
+            free_places: o.free_places,
+            proposals: o.proposals,
+            emails_queued: o.emails_queued,
+            emails_failed: o.emails_failed,
+        },
+    ))
+}
+
+struct LineView {
+    criterion: &'static str,
+    points: String,
+    max: String,
+    detail: String,
+}
+
+struct ProposalView {
+    id: String,
+    mentee: String,
+    mentor: String,
+    score: String,
+    lines: Vec<LineView>,
+}
+
+fn lines(explanation: &[Explained]) -> Vec<LineView> {
+    explanation
+        .iter()
+        .map(|e| LineView {
+            criterion: e.criterion.as_str(),
+            points: e.points.to_string(),
+            max: e.max_points.to_string(),
+            detail: e.detail.clone(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "console/proposals.html")]
+struct ProposalsPage<'a> {
+    program: &'a str,
+    me: &'a SignedIn,
+    heading: &'a str,
+    note: Option<String>,
+    preview: bool,
+    proposals: Vec<ProposalView>,
+    unmatched: Vec<(String, String)>,
+}
+
+async fn names_for(
+    app: &App,
+    ids: impl Iterator<Item = Uuid>,
+) -> Result<std::collections::HashMap<Uuid, String>, ConsoleError> {
+    console::names(app, ids.collect()).await.map_err(app_error)
+}
+
+async fn show_proposals(
+    app: &App,
+    me: &SignedIn,
+    note: Option<String>,
+) -> Result<HttpResponse, ConsoleError> {
+    let open: Vec<Match> = console::open_proposals(app).await.map_err(app_error)?;
+    let names = names_for(app, open.iter().flat_map(|m| [m.mentee_id, m.mentor_id])).await?;
+    let name = |id: &Uuid| names.get(id).cloned().unwrap_or_else(|| "(erased)".into());
+    let proposals = open
+        .iter()
+        .map(|m| ProposalView {
+            id: m.id.to_string(),
+            mentee: name(&m.mentee_id),
+            mentor: name(&m.mentor_id),
+            score: m.score.to_string(),
+            lines: lines(&m.explanation),
+        })
+        .collect();
+    let page = Page::new(app);
+    Ok(page.html(
+        StatusCode::OK,
+        ProposalsPage {
+            program: &page.program,
+            me,
+            heading: "Proposals to review",
+            note,
+            preview: false,
+            proposals,
+            unmatched: Vec::new(),
+        },
+    ))
+}
+
+async fn proposals(app: web::Data<App>, me: Me) -> Result<HttpResponse, ConsoleError> {
+    show_proposals(&app, &me.0, None).await
+}
+
+async fn run(app: web::Data<App>, me: Me, body: web::Bytes) -> Result<HttpResponse, ConsoleError> {
+    let form = Form::parse(&me.0, &body)?;
+    let dry_run = form.one("dry_run") != Some("0");
+    let run = matching::run(&app, None, dry_run)
+        .await
+        .map_err(app_error)?;
+    if !dry_run {
+        let note = format!(
+            "Matching stored {} proposal{}; {} mentee{} could not be matched this time.",
+            run.outcome.proposals.len(),
+            if run.outcome.proposals.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            run.outcome.unmatched.len(),
+            if run.outcome.unmatched.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+        );
+        return show_proposals(&app, &me.0, Some(note)).await;
+    }
+    let ids = run
+        .outcome
+        .proposals
+        .iter()
+        .flat_map(|p| [p.mentee_id.as_str(), p.mentor_id.as_str()])
+        .chain(run.outcome.unmatched.iter().map(|u| u.mentee_id.as_str()))
+        .filter_map(|id| Uuid::parse_str(id).ok())
+        .collect::<Vec<_>>();
+    let names = names_for(&app, ids.into_iter()).await?;
+    let name = |id: &str| {
+        Uuid::parse_str(id)
+            .ok()
+            .and_then(|u| names.get(&u).cloned())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let proposals = run
+        .outcome
+        .proposals
+        .iter()
+        .map(|p| ProposalView {
+            id: String::new(),
+            mentee: name(&p.mentee_id),
+            mentor: name(&p.mentor_id),
+            score: p.score.to_string(),
+            lines: lines(&p.explanation),
+        })
+        .collect();
+    let unmatched = run
+        .outcome
+        .unmatched
+        .iter()
+        .map(|u| (name(&u.mentee_id), u.reason.clone()))
+        .collect();
+    let page = Page::new(&app);
+    Ok(page.html(
+        StatusCode::OK,
+        ProposalsPage {
+            program: &page.program,
+            me: &me.0,
+            heading: "Preview: proposed pairs",
+            note: Some(
+                "Nothing is stored yet. Store these proposals to review and approve them.".into(),
+            ),
+            preview: true,
+            proposals,
+            unmatched,
+        },
+    ))
+}
+
+async fn decide(
+    app: &App,
+    me: &SignedIn,
+    id: &str,
+    decision: Decision,
+    reason: Option<String>,
+) -> Result<HttpResponse, ConsoleError> {
+    let Ok(id) = Uuid::parse_str(id) else {
+        return show_proposals(app, me, Some("That proposal no longer exists.".into())).await;
+    };
+    let note = match matching::decide(app, id, decision, reason).await {
+        Ok(_) if decision == Decision::Approve => {
+            "Approved. The introduction email is on its way.".to_string()
+        }
+        Ok(_) => "Rejected. This pair will not be proposed again.".to_string(),
+        Err(AppError::Validation(errors)) => format!("Not done: {errors}"),
+        Err(AppError::Conflict { message, .. }) | Err(AppError::NotFound(message)) => {
+            format!("Not done: {message}.")
+        }
+        Err(e) => return Err(app_error(e)),
+    };
+    show_proposals(app, me, Some(note)).await
+}
+
+async fn approve(
+    app: web::Data<App>,
+    me: Me,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ConsoleError> {
+    Form::parse(&me.0, &body)?;
+    decide(&app, &me.0, &id, Decision::Approve, None).await
+}
+
+async fn reject(
+    app: web::Data<App>,
+    me: Me,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ConsoleError> {
+    let form = Form::parse(&me.0, &body)?;
+    let reason = form.one("reason").map(str::to_string);
+    decide(&app, &me.0, &id, Decision::Reject, reason).await
+}
+
+async fn approve_selected(
+    app: web::Data<App>,
+    me: Me,
+    body: web::Bytes,
+) -> Result<HttpResponse, ConsoleError> {
+    let form = Form::parse(&me.0, &body)?;
+    let ids: Vec<Uuid> = form
+        .0
+        .iter()
+        .filter(|(k, _)| k == "ids")
+        .filter_map(|(_, v)| Uuid::parse_str(v).ok())
+        .collect();
+    let (mut approved, mut refused) = (0, Vec::new());
+    for id in &ids {
+        match matching::decide(&app, *id, Decision::Approve, None).await {
+            Ok(_) => approved += 1,
+            Err(AppError::Conflict { message, .. }) | Err(AppError::NotFound(message)) => {
+                refused.push(message)
+            }
+            Err(e) => return Err(app_error(e)),
+        }
+    }
+    let mut note = format!("Approved {approved} of {} selected.", ids.len());
+    if !refused.is_empty() {
+        note.push_str(&format!(" Not approved: {}.", refused.join("; ")));
+    }
+    show_proposals(&app, &me.0, Some(note)).await
+}
+
+struct EmailRowView {
+    id: String,
+    subject: String,
+    status: String,
+    attempts: i32,
+    last_error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "console/emails.html")]
+struct EmailsPage<'a> {
+    program: &'a str,
+    me: &'a SignedIn,
+    queued: i64,
+    sent: i64,
+    failed: i64,
+    emails: Vec<EmailRowView>,
+}
+
+async fn emails_page(app: web::Data<App>, me: Me) -> Result<HttpResponse, ConsoleError> {
+    let (page_rows, counts) = emails::list(&app, None, None, 0, 200)
+        .await
+        .map_err(app_error)?;
+    let page = Page::new(&app);
+    Ok(page.html(
+        StatusCode::OK,
+        EmailsPage {
+            program: &page.program,
+            me: &me.0,
+            queued: counts.queued,
+            sent: counts.sent,
+            failed: counts.failed,
+            emails: page_rows
+                .items
+                .into_iter()
+                .map(|r| EmailRowView {
+                    id: r.id,
+                    subject: r.subject,
+                    status: r.status,
+                    attempts: r.attempts,
+                    last_error: r.last_error,
+                })
+                .collect(),
+        },
+    ))
+}
+
+async fn retry_email(
+    app: web::Data<App>,
+    me: Me,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ConsoleError> {
+    Form::parse(&me.0, &body)?;
+    if let Ok(id) = Uuid::parse_str(&id) {
+        match emails::retry(&app, id).await {
+            Ok(_) | Err(AppError::Conflict { .. }) | Err(AppError::NotFound(_)) => {}
+            Err(e) => return Err(app_error(e)),
+        }
+    }
+    Ok(HttpResponse::SeeOther()
+        .insert_header(("Location", "/coordinator/emails"))
+        .finish())
+}

@@ -1,0 +1,283 @@
+//! The coordinators' console over HTTP: sign-in, throttling, sessions, CSRF, the actions.
+
+use serde_json::json;
+
+use crate::common::{Backend, TestApp, spawn};
+use crate::on_both_backends;
+
+on_both_backends!(signing_in_and_out, the_console_places_a_mentee);
+
+pub fn make_coordinator(app: &TestApp, email: &str, password: &str) {
+    belong::app::coordinators::create(&app.app.db, email, "Grace Okafor", password)
+        .expect("coordinator");
+}
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+fn token_in(html: &str) -> String {
+    html.split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("csrf_token")
+        .to_string()
+}
+
+/// Signs in; returns the status and the Set-Cookie header of the answer.
+async fn sign_in(
+    client: &reqwest::Client,
+    app: &TestApp,
+    email: &str,
+    password: &str,
+) -> (u16, String) {
+    let html = client
+        .get(app.url("/coordinator/login"))
+        .send()
+        .await
+        .expect("login")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("type=\"password\""));
+    let response = client
+        .post(app.url("/coordinator/login"))
+        .form(&[
+            ("csrf_token", token_in(&html).as_str()),
+            ("email", email),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .expect("post");
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("belong_session="))
+        .unwrap_or_default()
+        .to_string();
+    (response.status().as_u16(), cookie)
+}
+
+async fn signing_in_and_out(backend: Backend) {
+    let app = spawn(backend).await;
+    let password = "tea before the night shift";
+    make_coordinator(&app, "grace@example.org", password);
+    let client = browser();
+
+    // Without a session the console sends you to the sign-in page.
+    let response = client
+        .get(app.url("/coordinator"))
+        .send()
+        .await
+        .expect("console");
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok()),
+        Some("/coordinator/login")
+    );
+
+    // A wrong password, or an unknown email: the same answer, and no session.
+    let (status, cookie) = sign_in(&client, &app, "grace@example.org", "wrong password here").await;
+    assert_eq!((status, cookie.as_str()), (401, ""));
+    let (status, cookie) =
+        sign_in(&client, &app, "nobody@example.org", "wrong password here").await;
+    assert_eq!((status, cookie.as_str()), (401, ""));
+
+    // The right one: a session cookie, HttpOnly and SameSite=Lax.
+    let (status, cookie) = sign_in(&client, &app, "Grace@Example.org", password).await;
+    assert_eq!(status, 303);
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "http public_url: no Secure flag"
+    );
+    let html = client
+        .get(app.url("/coordinator"))
+        .send()
+        .await
+        .expect("console")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Signed in as <strong>Grace Okafor</strong>"));
+    let token = token_in(&html);
+
+    // A console form without the session's token is refused.
+    let response = client
+        .post(app.url("/coordinator/matching-runs"))
+        .form(&[("dry_run", "1")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), 403);
+    let response = client
+        .post(app.url("/coordinator/matching-runs"))
+        .form(&[("csrf_token", "forged"), ("dry_run", "1")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(response.status(), 403);
+
+    // Logging out ends the session on the server: the old cookie opens nothing.
+    let session_value = cookie.split(';').next().unwrap_or_default().to_string();
+    let response = client
+        .post(app.url("/coordinator/logout"))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(response.status(), 303);
+    let replay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let response = replay
+        .get(app.url("/coordinator"))
+        .header("cookie", &session_value)
+        .send()
+        .await
+        .expect("console");
+    assert_eq!(response.status(), 303, "a logged-out session is gone");
+
+    // An expired session is gone too.
+    let (_, cookie) = sign_in(&client, &app, "grace@example.org", password).await;
+    let session_value = cookie.split(';').next().unwrap_or_default().to_string();
+    {
+        use belong::store::schema::sessions;
+        use diesel::prelude::*;
+        let db = app.app.db.clone();
+        tokio::task::spawn_blocking(move || {
+            db.run_blocking(|conn| {
+                diesel::update(sessions::table)
+                    .set(
+                        sessions::expires_at
+                            .eq(chrono::Utc::now().naive_utc() - chrono::Duration::minutes(1)),
+                    )
+                    .execute(conn)
+                    .map_err(belong::store::StoreError::from)
+            })
+        })
+        .await
+        .expect("join")
+        .expect("expire");
+    }
+    let response = replay
+        .get(app.url("/coordinator"))
+        .header("cookie", &session_value)
+        .send()
+        .await
+        .expect("console");
+    assert_eq!(response.status(), 303, "an expired session is gone");
+
+    // Guessing is slowed down: after five failures the account refuses even the right password.
+    for _ in 0..5 {
+        assert_eq!(
+            sign_in(&client, &app, "grace@example.org", "not the password")
+                .await
+                .0,
+            401
+        );
+    }
+    let (status, cookie) = sign_in(&client, &app, "grace@example.org", password).await;
+    assert_eq!((status, cookie.as_str()), (429, ""));
+    // ...and so does an unknown account after as many tries, so nothing tells them apart.
+    for _ in 0..5 {
+        sign_in(&client, &app, "ghost@example.org", "not the password").await;
+    }
+    assert_eq!(
+        sign_in(&client, &app, "ghost@example.org", "not the password")
+            .await
+            .0,
+        429
+    );
+}
+
+async fn the_console_places_a_mentee(backend: Backend) {
+    let app = spawn(backend).await;
+    let password = "tea before the night shift";
+    make_coordinator(&app, "grace@example.org", password);
+    let mentee = app.mentee(1, json!({"full_name": "Ana Souza"})).await;
+    app.mentor(1, json!({"full_name": "Bea Lima"})).await;
+    let client = browser();
+    assert_eq!(
+        sign_in(&client, &app, "grace@example.org", password)
+            .await
+            .0,
+        303
+    );
+    let html = client
+        .get(app.url("/coordinator"))
+        .send()
+        .await
+        .expect("overview")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Mentees waiting"));
+    let token = token_in(&html);
+
+    // A preview stores nothing.
+    let preview = client
+        .post(app.url("/coordinator/matching-runs"))
+        .form(&[("csrf_token", token.as_str()), ("dry_run", "1")])
+        .send()
+        .await
+        .expect("preview")
+        .text()
+        .await
+        .expect("html");
+    assert!(preview.contains("Ana Souza with Bea Lima"), "{preview}");
+    assert!(preview.contains("<meter"));
+    let (_, matches) = app.get_json("/api/v1/matches").await;
+    assert_eq!(matches["items"].as_array().map(Vec::len), Some(0));
+
+    // Storing, then approving from the proposals page.
+    let stored = client
+        .post(app.url("/coordinator/matching-runs"))
+        .form(&[("csrf_token", token.as_str()), ("dry_run", "0")])
+        .send()
+        .await
+        .expect("run")
+        .text()
+        .await
+        .expect("html");
+    assert!(stored.contains("Matching stored 1 proposal"));
+    let (_, matches) = app.get_json("/api/v1/matches?status=proposed").await;
+    let id = matches["items"][0]["id"].as_str().expect("id").to_string();
+    let approved = client
+        .post(app.url(&format!("/coordinator/matches/{id}/approve")))
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .expect("approve")
+        .text()
+        .await
+        .expect("html");
+    assert!(approved.contains("Approved. The introduction email is on its way."));
+    assert_eq!(
+        app.get_json(&format!("/api/v1/mentees/{mentee}")).await.1["status"],
+        "matched"
+    );
+    let emails = client
+        .get(app.url("/coordinator/emails"))
+        .send()
+        .await
+        .expect("emails")
+        .text()
+        .await
+        .expect("html");
+    assert!(emails.contains("Ana Souza and Bea Lima"));
+}
