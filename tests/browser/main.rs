@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod console;
 mod signup;
 
 use std::path::PathBuf;

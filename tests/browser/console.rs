@@ -1,0 +1,149 @@
+//! A coordinator places a newcomer entirely in the browser: signs in, previews and runs
+//! matching, reads a proposal's explanation, approves it and sees the email queued.
+
+use serde_json::json;
+use thirtyfour::prelude::*;
+
+use crate::common::{Backend, spawn};
+use crate::{Driver, screenshot, serious_violations};
+
+async fn click(browser: &WebDriver, css: &str) {
+    browser
+        .find(By::Css(css))
+        .await
+        .expect(css)
+        .click()
+        .await
+        .expect("click");
+}
+
+/// The main text once the page that was navigated to says `needle` (clicks navigate
+/// asynchronously, so the old page may still be there for a moment).
+async fn page_with(browser: &WebDriver, needle: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(main) = browser.find(By::Tag("main")).await
+            && let Ok(text) = main.text().await
+        {
+            if text.contains(needle) {
+                return text;
+            }
+            last = text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the page never said {needle:?}; it says: {last}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_places_a_newcomer() {
+    let app = spawn(Backend::Sqlite).await;
+    belong::app::coordinators::create(
+        &app.app.db,
+        "grace@example.org",
+        "Grace Okafor",
+        "tea before the night shift",
+    )
+    .expect("coordinator");
+    app.mentee(
+        1,
+        json!({"full_name": "Ana Souza", "languages": ["en", "pt"]}),
+    )
+    .await;
+    app.mentor(
+        1,
+        json!({"full_name": "Bea Lima", "languages": ["en", "pt"]}),
+    )
+    .await;
+    let driver = Driver::start().await;
+    let browser = driver.browser(1280, 1000).await;
+
+    browser
+        .goto(app.url("/coordinator"))
+        .await
+        .expect("console");
+    assert!(
+        browser
+            .current_url()
+            .await
+            .expect("url")
+            .as_str()
+            .ends_with("/coordinator/login")
+    );
+    screenshot(&browser, "console-login").await;
+    assert_eq!(
+        serious_violations(&browser).await,
+        Vec::<String>::new(),
+        "login page"
+    );
+    browser
+        .find(By::Id("field-email"))
+        .await
+        .expect("email")
+        .send_keys("grace@example.org")
+        .await
+        .expect("type");
+    browser
+        .find(By::Id("field-password"))
+        .await
+        .expect("password")
+        .send_keys("tea before the night shift")
+        .await
+        .expect("type");
+    click(&browser, "button[type=submit]").await;
+
+    page_with(&browser, "Mentees waiting").await;
+    let header = browser
+        .find(By::Css("header"))
+        .await
+        .expect("header")
+        .text()
+        .await
+        .expect("text");
+    assert!(header.contains("Signed in as Grace Okafor"), "{header}");
+    screenshot(&browser, "console-overview").await;
+    assert_eq!(
+        serious_violations(&browser).await,
+        Vec::<String>::new(),
+        "overview"
+    );
+
+    click(&browser, "button[name=dry_run][value='1']").await;
+    let preview = page_with(&browser, "Preview: proposed pairs").await;
+    assert!(preview.contains("Ana Souza with Bea Lima"), "{preview}");
+    assert!(
+        preview.contains("Both speak Portuguese"),
+        "the explanation is readable: {preview}"
+    );
+    screenshot(&browser, "console-preview").await;
+    assert_eq!(
+        serious_violations(&browser).await,
+        Vec::<String>::new(),
+        "preview"
+    );
+
+    click(&browser, "button[name=dry_run][value='0']").await;
+    page_with(&browser, "Matching stored 1 proposal").await;
+    screenshot(&browser, "console-proposals").await;
+    assert_eq!(
+        serious_violations(&browser).await,
+        Vec::<String>::new(),
+        "proposals"
+    );
+
+    click(&browser, "form[action$='/approve'] button").await;
+    page_with(&browser, "Approved. The introduction email is on its way.").await;
+
+    click(&browser, "nav a[href='/coordinator/emails']").await;
+    page_with(&browser, "Ana Souza and Bea Lima").await;
+    screenshot(&browser, "console-emails").await;
+    assert_eq!(
+        serious_violations(&browser).await,
+        Vec::<String>::new(),
+        "emails"
+    );
+
+    click(&browser, ".signed-in button").await;
+    page_with(&browser, "Coordinators: sign in").await;
+    browser.quit().await.expect("quit");
+}
