@@ -242,23 +242,13 @@ pub fn list(
                 .load(conn)?
         };
     }
-    let mut rows: Vec<EmailRow> = match (match_id, status) {
+    let rows: Vec<EmailRow> = match (match_id, status) {
         (Some(m), Some(s)) => page!(emails::match_id.eq(m), emails::status.eq(s)),
         (Some(m), None) => page!(emails::match_id.eq(m)),
         (None, Some(s)) => page!(emails::status.eq(s)),
         (None, None) => page!(),
     };
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next_after = if more {
-        rows.last().map(|r| r.seq)
-    } else {
-        None
-    };
-    Ok(Page {
-        items: rows,
-        next_after,
-    })
+    Page::from_rows(rows, limit, |r| r.seq, Ok)
 }
 
 /// How many emails are queued, sent and failed.

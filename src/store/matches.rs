@@ -283,24 +283,11 @@ pub fn list(
         .order(matches::seq.asc())
         .limit(limit + 1)
         .select(Row::as_select());
-    let mut rows: Vec<Row> = match status {
+    let rows: Vec<Row> = match status {
         Some(s) => base.filter(matches::status.eq(s.as_str())).load(conn)?,
         None => base.load(conn)?,
     };
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next_after = if more {
-        rows.last().map(|r| r.seq)
-    } else {
-        None
-    };
-    Ok(Page {
-        items: rows
-            .into_iter()
-            .map(Row::into_match)
-            .collect::<Result<_, _>>()?,
-        next_after,
-    })
+    Page::from_rows(rows, limit, |r| r.seq, Row::into_match)
 }
 
 pub fn of_run(conn: &mut AnyConnection, run_id: Uuid) -> Result<Vec<Match>, StoreError> {

@@ -24,32 +24,15 @@ fn role(kind: ProfileKind) -> &'static str {
 struct Row {
     seq: i64,
     id: String,
-    full_name: String,
-    email: Option<String>,
-    profession: String,
-    specialty: String,
-    site: String,
-    shift: String,
-    languages: String,
-    interests: String,
-    goals: String,
-    affinity_groups: String,
-    preferred_meeting: String,
-    manager_email: Option<String>,
-    notes: Option<String>,
-    start_date: Option<NaiveDate>,
-    years_experience: Option<i32>,
-    capacity: Option<i32>,
-    can_help_with: String,
-    certifications: String,
+    #[diesel(embed)]
+    details: DetailColumns,
     active_mentees: i32,
     status: String,
     created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
 }
 
-/// The columns a person's details fill, for inserts and updates alike.
-#[derive(Insertable, AsChangeset)]
+/// The columns a person's details fill, for reads, inserts and updates alike.
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = profiles, treat_none_as_null = true)]
 struct DetailColumns {
     full_name: String,
@@ -151,27 +134,32 @@ fn mentor_columns(d: &MentorDetails, at: NaiveDateTime) -> DetailColumns {
 impl Row {
     fn person(&self) -> Result<PersonDetails, StoreError> {
         Ok(PersonDetails {
-            full_name: FullName::from_trusted(self.full_name.clone()),
+            full_name: FullName::from_trusted(self.details.full_name.clone()),
             email: EmailAddress::from_trusted(
-                self.email
+                self.details
+                    .email
                     .clone()
                     .ok_or_else(|| StoreError::Corrupt("email is missing".into()))?,
             ),
-            profession: Code::from_trusted(self.profession.clone()),
-            specialty: Code::from_trusted(self.specialty.clone()),
-            site: Code::from_trusted(self.site.clone()),
-            shift: Shift::parse(&self.shift).map_err(corrupt("shift"))?,
-            languages: parse_list(&self.languages, "languages")?
+            profession: Code::from_trusted(self.details.profession.clone()),
+            specialty: Code::from_trusted(self.details.specialty.clone()),
+            site: Code::from_trusted(self.details.site.clone()),
+            shift: Shift::parse(&self.details.shift).map_err(corrupt("shift"))?,
+            languages: parse_list(&self.details.languages, "languages")?
                 .into_iter()
                 .map(Language::from_trusted)
                 .collect(),
-            interests: parse_list(&self.interests, "interests")?,
-            goals: codes(&self.goals, "goals")?,
-            affinity_groups: codes(&self.affinity_groups, "affinity_groups")?,
-            preferred_meeting: MeetingPreference::parse(&self.preferred_meeting)
+            interests: parse_list(&self.details.interests, "interests")?,
+            goals: codes(&self.details.goals, "goals")?,
+            affinity_groups: codes(&self.details.affinity_groups, "affinity_groups")?,
+            preferred_meeting: MeetingPreference::parse(&self.details.preferred_meeting)
                 .map_err(corrupt("preferred_meeting"))?,
-            manager_email: self.manager_email.clone().map(EmailAddress::from_trusted),
-            notes: self.notes.clone().map(Notes::from_trusted),
+            manager_email: self
+                .details
+                .manager_email
+                .clone()
+                .map(EmailAddress::from_trusted),
+            notes: self.details.notes.clone().map(Notes::from_trusted),
         })
     }
 
@@ -184,11 +172,11 @@ impl Row {
             id: MenteeId(self.id()?),
             details: MenteeDetails {
                 person: self.person()?,
-                start_date: self.start_date,
+                start_date: self.details.start_date,
             },
             status: MenteeStatus::parse(&self.status).map_err(corrupt("status"))?,
             created_at: self.created_at.and_utc(),
-            updated_at: self.updated_at.and_utc(),
+            updated_at: self.details.updated_at.and_utc(),
         })
     }
 
@@ -202,19 +190,19 @@ impl Row {
             details: MentorDetails {
                 person: self.person()?,
                 years_experience: YearsExperience::parse(number(
-                    self.years_experience,
+                    self.details.years_experience,
                     "years_experience",
                 )?)
                 .map_err(corrupt("years_experience"))?,
-                capacity: Capacity::parse(number(self.capacity, "capacity")?)
+                capacity: Capacity::parse(number(self.details.capacity, "capacity")?)
                     .map_err(corrupt("capacity"))?,
-                can_help_with: codes(&self.can_help_with, "can_help_with")?,
-                certifications: parse_list(&self.certifications, "certifications")?,
+                can_help_with: codes(&self.details.can_help_with, "can_help_with")?,
+                certifications: parse_list(&self.details.certifications, "certifications")?,
             },
             status: MentorStatus::parse(&self.status).map_err(corrupt("status"))?,
             active_mentees: u32::try_from(self.active_mentees).unwrap_or(0),
             created_at: self.created_at.and_utc(),
-            updated_at: self.updated_at.and_utc(),
+            updated_at: self.details.updated_at.and_utc(),
         })
     }
 }
@@ -368,11 +356,34 @@ pub fn erase(
     Ok(changed == 1)
 }
 
-/// One page of a list, in sign-up order, after position `after`.
+/// One page of a list, in insertion order, after position `after`.
 pub struct Page<T> {
     pub items: Vec<T>,
     /// The position of the last item, when there may be more.
     pub next_after: Option<i64>,
+}
+
+impl<T> Page<T> {
+    /// A page from up to `limit + 1` rows read in order: the extra row only tells that
+    /// there is more.
+    pub fn from_rows<R>(
+        mut rows: Vec<R>,
+        limit: i64,
+        position: impl Fn(&R) -> i64,
+        convert: impl FnMut(R) -> Result<T, StoreError>,
+    ) -> Result<Page<T>, StoreError> {
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let next_after = if more {
+            rows.last().map(&position)
+        } else {
+            None
+        };
+        Ok(Page {
+            items: rows.into_iter().map(convert).collect::<Result<_, _>>()?,
+            next_after,
+        })
+    }
 }
 
 fn list_rows(
@@ -381,7 +392,7 @@ fn list_rows(
     status: Option<&str>,
     after: i64,
     limit: i64,
-) -> Result<(Vec<Row>, Option<i64>), StoreError> {
+) -> Result<Vec<Row>, StoreError> {
     let base = profiles::table
         .filter(profiles::role.eq(role(kind)))
         .filter(profiles::erased_at.is_null())
@@ -389,18 +400,11 @@ fn list_rows(
         .order(profiles::seq.asc())
         .limit(limit + 1)
         .select(Row::as_select());
-    let mut rows: Vec<Row> = match status {
+    let rows: Vec<Row> = match status {
         Some(status) => base.filter(profiles::status.eq(status)).load(conn)?,
         None => base.load(conn)?,
     };
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next = if more {
-        rows.last().map(|r| r.seq)
-    } else {
-        None
-    };
-    Ok((rows, next))
+    Ok(rows)
 }
 
 pub fn list_mentees(
@@ -409,20 +413,14 @@ pub fn list_mentees(
     after: i64,
     limit: i64,
 ) -> Result<Page<Mentee>, StoreError> {
-    let (rows, next_after) = list_rows(
+    let rows = list_rows(
         conn,
         ProfileKind::Mentee,
         status.map(MenteeStatus::as_str),
         after,
         limit,
     )?;
-    Ok(Page {
-        items: rows
-            .into_iter()
-            .map(Row::into_mentee)
-            .collect::<Result<_, _>>()?,
-        next_after,
-    })
+    Page::from_rows(rows, limit, |r| r.seq, Row::into_mentee)
 }
 
 pub fn list_mentors(
@@ -431,20 +429,14 @@ pub fn list_mentors(
     after: i64,
     limit: i64,
 ) -> Result<Page<Mentor>, StoreError> {
-    let (rows, next_after) = list_rows(
+    let rows = list_rows(
         conn,
         ProfileKind::Mentor,
         status.map(MentorStatus::as_str),
         after,
         limit,
     )?;
-    Ok(Page {
-        items: rows
-            .into_iter()
-            .map(Row::into_mentor)
-            .collect::<Result<_, _>>()?,
-        next_after,
-    })
+    Page::from_rows(rows, limit, |r| r.seq, Row::into_mentor)
 }
 
 /// Every mentor (not erased), for matching.

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::common::{Backend, TestApp, spawn};
+use crate::common::{Backend, TestApp, browser_client, csrf_token_in, spawn};
 use crate::on_both_backends;
 
 on_both_backends!(signing_in_and_out, the_console_places_a_mentee);
@@ -10,22 +10,6 @@ on_both_backends!(signing_in_and_out, the_console_places_a_mentee);
 pub fn make_coordinator(app: &TestApp, email: &str, password: &str) {
     belong::app::coordinators::create(&app.app.db, email, "Grace Okafor", password)
         .expect("coordinator");
-}
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-}
-
-fn token_in(html: &str) -> String {
-    html.split("name=\"csrf_token\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("csrf_token")
-        .to_string()
 }
 
 /// Signs in; returns the status and the Set-Cookie header of the answer.
@@ -47,7 +31,7 @@ async fn sign_in(
     let response = client
         .post(app.url("/coordinator/login"))
         .form(&[
-            ("csrf_token", token_in(&html).as_str()),
+            ("csrf_token", csrf_token_in(&html).as_str()),
             ("email", email),
             ("password", password),
         ])
@@ -69,7 +53,7 @@ async fn signing_in_and_out(backend: Backend) {
     let app = spawn(backend).await;
     let password = "tea before the night shift";
     make_coordinator(&app, "grace@example.org", password);
-    let client = browser();
+    let client = browser_client();
 
     // Without a session the console sends you to the sign-in page.
     let response = client
@@ -113,7 +97,7 @@ async fn signing_in_and_out(backend: Backend) {
         .await
         .expect("html");
     assert!(html.contains("Signed in as <strong>Grace Okafor</strong>"));
-    let token = token_in(&html);
+    let token = csrf_token_in(&html);
 
     // A console form without the session's token is refused.
     let response = client
@@ -211,7 +195,7 @@ async fn the_console_places_a_mentee(backend: Backend) {
     make_coordinator(&app, "grace@example.org", password);
     let mentee = app.mentee(1, json!({"full_name": "Ana Souza"})).await;
     app.mentor(1, json!({"full_name": "Bea Lima"})).await;
-    let client = browser();
+    let client = browser_client();
     assert_eq!(
         sign_in(&client, &app, "grace@example.org", password)
             .await
@@ -227,7 +211,7 @@ async fn the_console_places_a_mentee(backend: Backend) {
         .await
         .expect("html");
     assert!(html.contains("Mentees waiting"));
-    let token = token_in(&html);
+    let token = csrf_token_in(&html);
 
     // A preview stores nothing.
     let preview = client

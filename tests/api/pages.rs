@@ -2,18 +2,10 @@
 
 use serde_json::Value;
 
-use crate::common::{Backend, TestApp, TestDb, spawn, spawn_with};
+use crate::common::{Backend, TestApp, TestDb, browser_client, csrf_token_in, spawn, spawn_with};
 use crate::on_both_backends;
 
 on_both_backends!(signing_up_through_the_form);
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-}
 
 /// Opens a form and returns its CSRF token (the client keeps the cookie).
 async fn open(client: &reqwest::Client, app: &TestApp, path: &str) -> (String, String) {
@@ -27,13 +19,7 @@ async fn open(client: &reqwest::Client, app: &TestApp, path: &str) -> (String, S
         .to_string();
     assert!(csp.contains("default-src 'self'"), "{csp}");
     let html = response.text().await.expect("html");
-    let token = html
-        .split("name=\"csrf_token\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("csrf_token field")
-        .to_string();
-    (token, html)
+    (csrf_token_in(&html), html)
 }
 
 fn valid(token: &str, email: &str) -> Vec<(String, String)> {
@@ -84,7 +70,7 @@ async fn post(
 
 async fn signing_up_through_the_form(backend: Backend) {
     let app = spawn(backend).await;
-    let client = browser();
+    let client = browser_client();
     let (token, html) = open(&client, &app, "/signup/mentee").await;
     for name in [
         "full_name",
@@ -213,7 +199,7 @@ async fn signing_up_through_the_form(backend: Backend) {
     );
     assert_eq!(
         post(
-            &browser(),
+            &browser_client(),
             &app,
             "/signup/mentee",
             &valid(&token, "b@example.org")
@@ -292,7 +278,7 @@ async fn sign_up_posts_are_rate_limited_per_address() {
         &[("BELONG__SERVER__SIGNUP_POSTS_PER_MINUTE", "3")],
     )
     .await;
-    let client = browser();
+    let client = browser_client();
     let (token, _) = open(&client, &app, "/signup/mentee").await;
     for n in 0..3 {
         let (status, _, _) = post(

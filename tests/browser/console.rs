@@ -5,17 +5,7 @@ use serde_json::json;
 use thirtyfour::prelude::*;
 
 use crate::common::{Backend, spawn};
-use crate::{Driver, screenshot, serious_violations};
-
-async fn click(browser: &WebDriver, css: &str) {
-    browser
-        .find(By::Css(css))
-        .await
-        .expect(css)
-        .click()
-        .await
-        .expect("click");
-}
+use crate::{Driver, click, screenshot, serious_violations};
 
 /// The main text once the page that was navigated to says `needle` (clicks navigate
 /// asynchronously, so the old page may still be there for a moment).

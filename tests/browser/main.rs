@@ -119,3 +119,13 @@ pub async fn serious_violations(browser: &WebDriver) -> Vec<String> {
         })
         .collect()
 }
+
+pub async fn click(browser: &WebDriver, css: &str) {
+    browser
+        .find(By::Css(css))
+        .await
+        .expect(css)
+        .click()
+        .await
+        .expect("click");
+}

@@ -4,7 +4,7 @@ use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
 
 use crate::common::{Backend, spawn};
-use crate::{Driver, screenshot, serious_violations};
+use crate::{Driver, click, screenshot, serious_violations};
 
 async fn select(browser: &WebDriver, id: &str, value: &str) {
     let element = browser.find(By::Id(id)).await.expect("select");
@@ -14,16 +14,6 @@ async fn select(browser: &WebDriver, id: &str, value: &str) {
         .select_by_value(value)
         .await
         .expect("option");
-}
-
-async fn click(browser: &WebDriver, css: &str) {
-    browser
-        .find(By::Css(css))
-        .await
-        .expect(css)
-        .click()
-        .await
-        .expect("click");
 }
 
 async fn type_into(browser: &WebDriver, id: &str, text: &str) {

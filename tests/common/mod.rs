@@ -398,3 +398,21 @@ macro_rules! on_both_backends {
         )+
     };
 }
+
+/// A client that keeps cookies and does not follow redirects, like a browser seen by a test.
+pub fn browser_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// The value of the first `csrf_token` field of a page.
+pub fn csrf_token_in(html: &str) -> String {
+    html.split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("csrf_token field")
+        .to_string()
+}
