@@ -75,3 +75,19 @@ pub async fn open_proposals(app: &App) -> Result<Vec<Match>, AppError> {
         .await?
         .items)
 }
+
+/// A person's matches in one status.
+pub async fn matches_of(
+    app: &App,
+    person: Uuid,
+    status: MatchStatus,
+) -> Result<Vec<Match>, AppError> {
+    Ok(app
+        .db
+        .run(move |conn| matches::of_person(conn, person, &[status]))
+        .await?)
+}
+
+pub async fn find_match(app: &App, id: Uuid) -> Result<Option<Match>, AppError> {
+    Ok(app.db.run(move |conn| matches::find(conn, id)).await?)
+}

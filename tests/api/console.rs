@@ -5,7 +5,11 @@ use serde_json::json;
 use crate::common::{Backend, TestApp, browser_client, csrf_token_in, spawn};
 use crate::on_both_backends;
 
-on_both_backends!(signing_in_and_out, the_console_places_a_mentee);
+on_both_backends!(
+    signing_in_and_out,
+    the_console_places_a_mentee,
+    people_pages_proposals_by_hand_and_settings
+);
 
 pub fn make_coordinator(app: &TestApp, email: &str, password: &str) {
     belong::app::coordinators::create(&app.app.db, email, "Grace Okafor", password)
@@ -264,4 +268,147 @@ async fn the_console_places_a_mentee(backend: Backend) {
         .await
         .expect("html");
     assert!(emails.contains("Ana Souza and Bea Lima"));
+}
+
+async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+    let response = client.get(app.url(path)).send().await.expect("request");
+    (
+        response.status().as_u16(),
+        response.text().await.expect("html"),
+    )
+}
+
+async fn submit(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (u16, String) {
+    let response = client
+        .post(app.url(path))
+        .form(form)
+        .send()
+        .await
+        .expect("request");
+    (
+        response.status().as_u16(),
+        response.text().await.expect("html"),
+    )
+}
+
+async fn people_pages_proposals_by_hand_and_settings(backend: Backend) {
+    let app = spawn(backend).await;
+    let password = "tea before the night shift";
+    make_coordinator(&app, "grace@example.org", password);
+    let ana = app.mentee(1, json!({"full_name": "Ana Souza"})).await;
+    app.mentee(2, json!({"full_name": "Ben Ito"})).await;
+    let bea = app.mentor(1, json!({"full_name": "Bea Lima"})).await;
+    let client = browser_client();
+    assert_eq!(
+        sign_in(&client, &app, "grace@example.org", password)
+            .await
+            .0,
+        303
+    );
+
+    // Lists with search and a status filter.
+    let (status, html) = page(&client, &app, "/coordinator/mentees?q=Ana+Souza").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Ana Souza") && !html.contains("Ben Ito"));
+    let (_, html) = page(&client, &app, "/coordinator/mentees?status=matched").await;
+    assert!(!html.contains("Ana Souza"));
+    let (_, html) = page(&client, &app, "/coordinator/mentors").await;
+    assert!(html.contains("Bea Lima") && html.contains("2 of 2 places free"));
+
+    // A mentee's page: candidates with explanations; propose one by hand.
+    let (status, html) = page(&client, &app, &format!("/coordinator/mentees/{ana}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Bea Lima") && html.contains("<meter") && html.contains("Both in Emergency")
+    );
+    let token = csrf_token_in(&html);
+    let (_, html) = submit(
+        &client,
+        &app,
+        "/coordinator/matches",
+        &[
+            ("csrf_token", &token),
+            ("mentee_id", &ana),
+            ("mentor_id", &bea),
+        ],
+    )
+    .await;
+    assert!(
+        html.contains("Proposed. Review and approve it below."),
+        "{html}"
+    );
+    let (_, matches) = app.get_json("/api/v1/matches?status=proposed").await;
+    let id = matches["items"][0]["id"].as_str().expect("id").to_string();
+    submit(
+        &client,
+        &app,
+        &format!("/coordinator/matches/{id}/approve"),
+        &[("csrf_token", &token)],
+    )
+    .await;
+
+    // End it from the mentee's page, with a reason.
+    let (_, html) = page(&client, &app, &format!("/coordinator/mentees/{ana}")).await;
+    assert!(html.contains("Mentored by Bea Lima"));
+    let (_, html) = submit(
+        &client,
+        &app,
+        &format!("/coordinator/matches/{id}/end"),
+        &[("csrf_token", &token), ("reason", "")],
+    )
+    .await;
+    assert!(html.contains("Not ended"), "a reason is needed");
+    let (_, html) = submit(
+        &client,
+        &app,
+        &format!("/coordinator/matches/{id}/end"),
+        &[("csrf_token", &token), ("reason", "Changed wards")],
+    )
+    .await;
+    assert!(html.contains("The match has ended"), "{html}");
+    assert_eq!(
+        app.get_json(&format!("/api/v1/matches/{id}")).await.1["reason"],
+        "Changed wards"
+    );
+
+    // Settings: the same rules as the API, errors beside the fields.
+    let (status, html) = page(&client, &app, "/coordinator/settings").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("name=\"specialty\" value=\"25\""));
+    let mut form: Vec<(&str, &str)> = vec![
+        ("csrf_token", &token),
+        ("specialty", "40"),
+        ("shift", "15"),
+        ("site", "15"),
+        ("goals", "15"),
+        ("languages", "10"),
+        ("affinity", "10"),
+        ("interests", "5"),
+        ("meeting", "5"),
+        ("min_score", "30"),
+        ("default_capacity", "3"),
+        ("min_mentor_years", "2"),
+    ];
+    let (status, html) = submit(&client, &app, "/coordinator/settings", &form).await;
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("add up to 100") && html.contains("value=\"40\""),
+        "input kept"
+    );
+    form[1] = ("specialty", "25");
+    let (status, html) = submit(&client, &app, "/coordinator/settings", &form).await;
+    assert_eq!(status, 200, "{html}");
+    let (_, saved) = app.get_json("/api/v1/matching/settings").await;
+    assert_eq!(
+        (
+            saved["min_score"].as_f64(),
+            saved["default_capacity"].as_i64()
+        ),
+        (Some(30.0), Some(3))
+    );
 }

@@ -133,6 +133,34 @@ async fn a_coordinator_places_a_newcomer() {
         "emails"
     );
 
+    for (path, needle, name) in [
+        ("/coordinator/mentees", "Ana Souza", "console-mentees"),
+        ("/coordinator/mentors", "Bea Lima", "console-mentors"),
+        (
+            "/coordinator/settings",
+            "Matching settings",
+            "console-settings",
+        ),
+    ] {
+        browser.goto(app.url(path)).await.expect(path);
+        page_with(&browser, needle).await;
+        screenshot(&browser, name).await;
+        assert_eq!(
+            serious_violations(&browser).await,
+            Vec::<String>::new(),
+            "{path}"
+        );
+    }
+    click(&browser, "nav a[href='/coordinator/mentees']").await;
+    click(&browser, "main table a").await;
+    page_with(&browser, "Mentored by Bea Lima").await;
+    screenshot(&browser, "console-mentee").await;
+    assert_eq!(
+        serious_violations(&browser).await,
+        Vec::<String>::new(),
+        "mentee page"
+    );
+
     click(&browser, ".signed-in button").await;
     page_with(&browser, "Coordinators: sign in").await;
     browser.quit().await.expect("quit");

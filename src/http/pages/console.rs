@@ -39,6 +39,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .route("/coordinator/matches/{id}/approve", web::post().to(approve))
     .route("/coordinator/matches/{id}/reject", web::post().to(reject))
+    .route("/coordinator/mentees", web::get().to(mentees))
+    .route("/coordinator/mentees/{id}", web::get().to(mentee))
+    .route("/coordinator/mentors", web::get().to(mentors))
+    .route("/coordinator/matches", web::post().to(propose))
+    .route("/coordinator/matches/{id}/end", web::post().to(end))
+    .service(
+        web::resource("/coordinator/settings")
+            .route(web::get().to(settings))
+            .route(web::post().to(save_settings)),
+    )
     .route("/coordinator/emails", web::get().to(emails_page))
     .route(
         "/coordinator/emails/{id}/retry",
@@ -55,6 +65,12 @@ pub const ROUTES: &[(&str, &[&str])] = &[
     ("/coordinator/matches/approve", &["POST"]),
     ("/coordinator/matches/{id}/approve", &["POST"]),
     ("/coordinator/matches/{id}/reject", &["POST"]),
+    ("/coordinator/mentees", &["GET"]),
+    ("/coordinator/mentees/{id}", &["GET"]),
+    ("/coordinator/mentors", &["GET"]),
+    ("/coordinator/matches", &["POST"]),
+    ("/coordinator/matches/{id}/end", &["POST"]),
+    ("/coordinator/settings", &["GET", "POST"]),
     ("/coordinator/emails", &["GET"]),
     ("/coordinator/emails/{id}/retry", &["POST"]),
 ];
@@ -609,4 +625,495 @@ async fn retry_email(
     Ok(HttpResponse::SeeOther()
         .insert_header(("Location", "/coordinator/emails"))
         .finish())
+}
+
+/// A row of a people list: the name (linked where there is a page) and the other cells.
+struct PersonRow {
+    name: String,
+    link: Option<String>,
+    cells: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "console/people.html")]
+struct PeoplePage<'a> {
+    program: &'a str,
+    me: &'a SignedIn,
+    heading: &'a str,
+    path: &'a str,
+    q: String,
+    status: String,
+    statuses: Vec<&'static str>,
+    headers: Vec<&'static str>,
+    rows: Vec<PersonRow>,
+}
+
+/// `q` and `status` from a list page's query string.
+fn filters(req: &HttpRequest) -> (String, String) {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    (get("q"), get("status"))
+}
+
+fn matches_search(q: &str, person: &crate::domain::profile::PersonDetails) -> bool {
+    let q = q.to_lowercase();
+    q.is_empty()
+        || person.full_name.as_str().to_lowercase().contains(&q)
+        || person.email.as_str().contains(&q)
+}
+
+async fn mentees(
+    app: web::Data<App>,
+    me: Me,
+    req: HttpRequest,
+) -> Result<HttpResponse, ConsoleError> {
+    use crate::domain::profile::{Mentee, MenteeStatus};
+    let (q, status) = filters(&req);
+    let wanted = MenteeStatus::parse(&status).ok();
+    let (list, _) = crate::app::profiles::list::<Mentee>(&app, wanted, None, 200)
+        .await
+        .map_err(app_error)?;
+    let t = &app.settings.taxonomy;
+    let today = chrono::Utc::now();
+    let rows = list
+        .iter()
+        .filter(|m| matches_search(&q, &m.details.person))
+        .map(|m| {
+            let p = &m.details.person;
+            PersonRow {
+                name: p.full_name.as_str().to_string(),
+                link: Some(format!("/coordinator/mentees/{}", m.id.0)),
+                cells: vec![
+                    format!(
+                        "{}, {}",
+                        t.professions.label(p.profession.as_str()),
+                        t.specialties.label(p.specialty.as_str())
+                    ),
+                    t.sites.label(p.site.as_str()).to_string(),
+                    p.shift.label().to_string(),
+                    m.status.as_str().to_string(),
+                    format!("{} days", (today - m.created_at).num_days()),
+                ],
+            }
+        })
+        .collect();
+    let page = Page::new(&app);
+    Ok(page.html(
+        StatusCode::OK,
+        PeoplePage {
+            program: &page.program,
+            me: &me.0,
+            heading: "Mentees",
+            path: "/coordinator/mentees",
+            q,
+            status,
+            statuses: MenteeStatus::ALL.iter().map(|s| s.as_str()).collect(),
+            headers: vec![
+                "Name",
+                "Profession and specialty",
+                "Site",
+                "Shift",
+                "Status",
+                "Signed up",
+            ],
+            rows,
+        },
+    ))
+}
+
+async fn mentors(
+    app: web::Data<App>,
+    me: Me,
+    req: HttpRequest,
+) -> Result<HttpResponse, ConsoleError> {
+    use crate::domain::profile::{Mentor, MentorStatus};
+    let (q, status) = filters(&req);
+    let wanted = MentorStatus::parse(&status).ok();
+    let (list, _) = crate::app::profiles::list::<Mentor>(&app, wanted, None, 200)
+        .await
+        .map_err(app_error)?;
+    let t = &app.settings.taxonomy;
+    let rows = list
+        .iter()
+        .filter(|m| matches_search(&q, &m.details.person))
+        .map(|m| {
+            let p = &m.details.person;
+            let capacity = u32::from(m.details.capacity.get());
+            PersonRow {
+                name: p.full_name.as_str().to_string(),
+                link: None,
+                cells: vec![
+                    format!(
+                        "{}, {}",
+                        t.professions.label(p.profession.as_str()),
+                        t.specialties.label(p.specialty.as_str())
+                    ),
+                    t.sites.label(p.site.as_str()).to_string(),
+                    p.shift.label().to_string(),
+                    m.status.as_str().to_string(),
+                    format!(
+                        "{} of {capacity} places free",
+                        capacity.saturating_sub(m.active_mentees)
+                    ),
+                ],
+            }
+        })
+        .collect();
+    let page = Page::new(&app);
+    Ok(page.html(
+        StatusCode::OK,
+        PeoplePage {
+            program: &page.program,
+            me: &me.0,
+            heading: "Mentors",
+            path: "/coordinator/mentors",
+            q,
+            status,
+            statuses: MentorStatus::ALL.iter().map(|s| s.as_str()).collect(),
+            headers: vec![
+                "Name",
+                "Profession and specialty",
+                "Site",
+                "Shift",
+                "Status",
+                "Capacity",
+            ],
+            rows,
+        },
+    ))
+}
+
+struct CurrentMatch {
+    id: String,
+    mentor: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/mentee.html")]
+struct MenteePage<'a> {
+    program: &'a str,
+    me: &'a SignedIn,
+    name: String,
+    summary: String,
+    note: Option<String>,
+    mentee_id: String,
+    waiting: bool,
+    current: Option<CurrentMatch>,
+    candidates: Vec<ProposalView>,
+}
+
+async fn show_mentee(
+    app: &App,
+    me: &SignedIn,
+    id: Uuid,
+    note: Option<String>,
+) -> Result<HttpResponse, ConsoleError> {
+    use crate::domain::matches::MatchStatus;
+    use crate::domain::profile::{Mentee, MenteeStatus};
+    let page = Page::new(app);
+    let mentee: Mentee = match crate::app::profiles::get(app, id).await {
+        Ok(m) => m,
+        Err(AppError::NotFound(_)) => {
+            return Ok(page.message(
+                StatusCode::NOT_FOUND,
+                "Not found",
+                "There is no such mentee.",
+                "/coordinator/mentees",
+                "All mentees",
+            ));
+        }
+        Err(e) => return Err(app_error(e)),
+    };
+    let candidates = matching::candidates(app, id, 10).await.map_err(app_error)?;
+    let current = console::matches_of(app, id, MatchStatus::Approved)
+        .await
+        .map_err(app_error)?
+        .into_iter()
+        .next();
+    let mut ids: Vec<Uuid> = candidates
+        .iter()
+        .filter_map(|c| Uuid::parse_str(&c.mentor_id).ok())
+        .collect();
+    ids.extend(current.iter().map(|m| m.mentor_id));
+    let names = names_for(app, ids.into_iter()).await?;
+    let name = |id: &str| {
+        Uuid::parse_str(id)
+            .ok()
+            .and_then(|u| names.get(&u).cloned())
+            .unwrap_or_default()
+    };
+    let t = &app.settings.taxonomy;
+    let p = &mentee.details.person;
+    Ok(page.html(
+        StatusCode::OK,
+        MenteePage {
+            program: &page.program,
+            me,
+            name: p.full_name.as_str().to_string(),
+            summary: format!(
+                "{}, {}, {}, {} shift; {}.",
+                t.professions.label(p.profession.as_str()),
+                t.specialties.label(p.specialty.as_str()),
+                t.sites.label(p.site.as_str()),
+                p.shift.label().to_lowercase(),
+                mentee.status
+            ),
+            note,
+            mentee_id: id.to_string(),
+            waiting: mentee.status == MenteeStatus::Waiting,
+            current: current.map(|m| CurrentMatch {
+                id: m.id.to_string(),
+                mentor: name(&m.mentor_id.to_string()),
+            }),
+            candidates: candidates
+                .iter()
+                .map(|c| ProposalView {
+                    id: c.mentor_id.clone(),
+                    mentee: String::new(),
+                    mentor: name(&c.mentor_id),
+                    score: c.score.to_string(),
+                    lines: lines(&c.explanation),
+                })
+                .collect(),
+        },
+    ))
+}
+
+async fn mentee(
+    app: web::Data<App>,
+    me: Me,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ConsoleError> {
+    match Uuid::parse_str(&id) {
+        Ok(id) => show_mentee(&app, &me.0, id, None).await,
+        Err(_) => Ok(Page::new(&app).message(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "There is no such mentee.",
+            "/coordinator/mentees",
+            "All mentees",
+        )),
+    }
+}
+
+async fn propose(
+    app: web::Data<App>,
+    me: Me,
+    body: web::Bytes,
+) -> Result<HttpResponse, ConsoleError> {
+    let form = Form::parse(&me.0, &body)?;
+    let id = |k: &str| form.one(k).and_then(|v| Uuid::parse_str(v).ok());
+    let (Some(mentee), Some(mentor)) = (id("mentee_id"), id("mentor_id")) else {
+        return show_proposals(
+            &app,
+            &me.0,
+            Some("Not done: choose a mentee and a mentor.".into()),
+        )
+        .await;
+    };
+    let note = match matching::propose(&app, mentee, mentor).await {
+        Ok(_) => "Proposed. Review and approve it below.".to_string(),
+        Err(AppError::Conflict { message, .. }) => format!("Not proposed: {message}."),
+        Err(AppError::Validation(errors)) => format!("Not proposed: {errors}."),
+        Err(e) => return Err(app_error(e)),
+    };
+    show_proposals(&app, &me.0, Some(note)).await
+}
+
+async fn end(
+    app: web::Data<App>,
+    me: Me,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ConsoleError> {
+    let form = Form::parse(&me.0, &body)?;
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return show_proposals(&app, &me.0, Some("That match no longer exists.".into())).await;
+    };
+    let reason = form.one("reason").map(str::to_string);
+    let m = console::find_match(&app, id).await.map_err(app_error)?;
+    let note = match matching::decide(&app, id, Decision::End, reason).await {
+        Ok(_) => "The match has ended; the mentee is waiting again and the mentor's place is free."
+            .to_string(),
+        Err(AppError::Validation(errors)) => format!("Not ended: {errors}."),
+        Err(AppError::Conflict { message, .. }) | Err(AppError::NotFound(message)) => {
+            format!("Not ended: {message}.")
+        }
+        Err(e) => return Err(app_error(e)),
+    };
+    match m {
+        Some(m) => show_mentee(&app, &me.0, m.mentee_id, Some(note)).await,
+        None => show_proposals(&app, &me.0, Some(note)).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/settings.html")]
+struct SettingsPage<'a> {
+    program: &'a str,
+    me: &'a SignedIn,
+    note: Option<String>,
+    errors: Vec<(String, String)>,
+    weights: Vec<(&'static str, String)>,
+    numbers: Vec<(&'static str, &'static str, String)>,
+}
+
+fn settings_page(
+    app: &App,
+    me: &SignedIn,
+    status: StatusCode,
+    values: &crate::domain::matching::settings::MatchingSettings,
+    typed: Option<&Form>,
+    note: Option<String>,
+    errors: Vec<(String, String)>,
+) -> HttpResponse {
+    let shown = |name: &str, current: String| {
+        typed
+            .and_then(|f| f.one(name))
+            .map_or(current, str::to_string)
+    };
+    let page = Page::new(app);
+    page.html(
+        status,
+        SettingsPage {
+            program: &page.program,
+            me,
+            note,
+            errors,
+            weights: values
+                .weights
+                .iter()
+                .map(|(c, p)| (c.as_str(), shown(c.as_str(), p.to_string())))
+                .collect(),
+            numbers: vec![
+                (
+                    "min_score",
+                    "Minimum score (0–100): pairs below it are never proposed",
+                    shown("min_score", values.min_score.to_string()),
+                ),
+                (
+                    "default_capacity",
+                    "Mentees per mentor when they do not say (1–10)",
+                    shown(
+                        "default_capacity",
+                        values.default_capacity.get().to_string(),
+                    ),
+                ),
+                (
+                    "min_mentor_years",
+                    "A mentor's minimum years of experience (0–60)",
+                    shown(
+                        "min_mentor_years",
+                        values.min_mentor_years.get().to_string(),
+                    ),
+                ),
+            ],
+        },
+    )
+}
+
+async fn settings(app: web::Data<App>, me: Me) -> Result<HttpResponse, ConsoleError> {
+    let current = matching::settings(&app).await.map_err(app_error)?;
+    Ok(settings_page(
+        &app,
+        &me.0,
+        StatusCode::OK,
+        &current,
+        None,
+        None,
+        Vec::new(),
+    ))
+}
+
+async fn save_settings(
+    app: web::Data<App>,
+    me: Me,
+    body: web::Bytes,
+) -> Result<HttpResponse, ConsoleError> {
+    use crate::domain::matching::settings::{Criterion, SettingsInput};
+    let form = Form::parse(&me.0, &body)?;
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let mut number = |name: &str| -> Option<f64> {
+        let text = form.one(name).unwrap_or_default().trim();
+        match text.parse::<f64>() {
+            Ok(n) if n.is_finite() => Some(n),
+            _ => {
+                errors.push((format!("field-{name}"), format!("{name}: must be a number")));
+                None
+            }
+        }
+    };
+    let weights: Vec<(String, f64)> = Criterion::ALL
+        .iter()
+        .filter_map(|c| number(c.as_str()).map(|n| (c.as_str().to_string(), n)))
+        .collect();
+    let min_score = number("min_score");
+    let capacity = number("default_capacity");
+    let years = number("min_mentor_years");
+    let current = matching::settings(&app).await.map_err(app_error)?;
+    if !errors.is_empty() {
+        return Ok(settings_page(
+            &app,
+            &me.0,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &current,
+            Some(&form),
+            None,
+            errors,
+        ));
+    }
+    let input = SettingsInput {
+        weights: Some(weights),
+        min_score,
+        default_capacity: capacity.map(|n| n as i64),
+        min_mentor_years: years.map(|n| n as i64),
+        cross_profession: None,
+    };
+    match matching::update_settings(&app, input).await {
+        Ok(saved) => Ok(settings_page(
+            &app,
+            &me.0,
+            StatusCode::OK,
+            &saved,
+            None,
+            Some("Saved. The next matching run uses these settings.".into()),
+            Vec::new(),
+        )),
+        Err(AppError::Validation(problems)) => {
+            let errors = problems
+                .iter()
+                .map(|e| {
+                    let field =
+                        e.field
+                            .strip_prefix("weights.")
+                            .unwrap_or(if e.field == "weights" {
+                                "specialty"
+                            } else {
+                                &e.field
+                            });
+                    (
+                        format!("field-{field}"),
+                        format!("{}: {}", e.field, e.message),
+                    )
+                })
+                .collect();
+            Ok(settings_page(
+                &app,
+                &me.0,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &current,
+                Some(&form),
+                None,
+                errors,
+            ))
+        }
+        Err(e) => Err(app_error(e)),
+    }
 }
