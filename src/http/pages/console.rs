@@ -16,9 +16,11 @@ use uuid::Uuid;
 use super::csrf;
 use super::render::Page;
 use crate::app::coordinators::{self, LoginError, SignedIn};
+use crate::app::profiles;
 use crate::app::{App, AppError, console, emails, matching};
 use crate::domain::matches::{Decision, Match};
 use crate::domain::matching::score::Explained;
+use crate::domain::profile::{Mentee, MenteeStatus, Mentor, MentorStatus, PersonDetails};
 
 pub const SESSION_COOKIE: &str = "belong_session";
 
@@ -662,11 +664,75 @@ fn filters(req: &HttpRequest) -> (String, String) {
     (get("q"), get("status"))
 }
 
-fn matches_search(q: &str, person: &crate::domain::profile::PersonDetails) -> bool {
+fn matches_search(q: &str, person: &PersonDetails) -> bool {
     let q = q.to_lowercase();
     q.is_empty()
         || person.full_name.as_str().to_lowercase().contains(&q)
         || person.email.as_str().contains(&q)
+}
+
+fn person_row(
+    app: &App,
+    p: &PersonDetails,
+    link: Option<String>,
+    status: &str,
+    last: String,
+) -> PersonRow {
+    let t = &app.settings.taxonomy;
+    PersonRow {
+        name: p.full_name.as_str().to_string(),
+        link,
+        cells: vec![
+            format!(
+                "{}, {}",
+                t.professions.label(p.profession.as_str()),
+                t.specialties.label(p.specialty.as_str())
+            ),
+            t.sites.label(p.site.as_str()).to_string(),
+            p.shift.label().to_string(),
+            status.to_string(),
+            last,
+        ],
+    }
+}
+
+/// A list page of mentees or mentors.
+struct People {
+    heading: &'static str,
+    path: &'static str,
+    statuses: Vec<&'static str>,
+    last_column: &'static str,
+    rows: Vec<PersonRow>,
+}
+
+fn people_page(
+    app: &App,
+    me: &SignedIn,
+    (q, status): (String, String),
+    people: People,
+) -> HttpResponse {
+    let page = Page::new(app);
+    page.html(
+        StatusCode::OK,
+        PeoplePage {
+            program: &page.program,
+            me,
+            heading: people.heading,
+            path: people.path,
+            q,
+            status,
+            statuses: people.statuses,
+            headers: vec![
+                "Name",
+                "Profession and specialty",
+                "Site",
+                "Shift",
+                "Status",
+                people.last_column,
+            ],
+            rows: people.rows,
+        },
+    )
 }
 
 async fn mentees(
@@ -674,58 +740,28 @@ async fn mentees(
     me: Me,
     req: HttpRequest,
 ) -> Result<HttpResponse, ConsoleError> {
-    use crate::domain::profile::{Mentee, MenteeStatus};
     let (q, status) = filters(&req);
-    let wanted = MenteeStatus::parse(&status).ok();
-    let (list, _) = crate::app::profiles::list::<Mentee>(&app, wanted, None, 200)
+    let (list, _) = profiles::list::<Mentee>(&app, MenteeStatus::parse(&status).ok(), None, 200)
         .await
         .map_err(app_error)?;
-    let t = &app.settings.taxonomy;
     let today = chrono::Utc::now();
     let rows = list
         .iter()
         .filter(|m| matches_search(&q, &m.details.person))
         .map(|m| {
-            let p = &m.details.person;
-            PersonRow {
-                name: p.full_name.as_str().to_string(),
-                link: Some(format!("/coordinator/mentees/{}", m.id.0)),
-                cells: vec![
-                    format!(
-                        "{}, {}",
-                        t.professions.label(p.profession.as_str()),
-                        t.specialties.label(p.specialty.as_str())
-                    ),
-                    t.sites.label(p.site.as_str()).to_string(),
-                    p.shift.label().to_string(),
-                    m.status.as_str().to_string(),
-                    format!("{} days", (today - m.created_at).num_days()),
-                ],
-            }
+            let link = Some(format!("/coordinator/mentees/{}", m.id.0));
+            let waited = format!("{} days", (today - m.created_at).num_days());
+            person_row(&app, &m.details.person, link, m.status.as_str(), waited)
         })
         .collect();
-    let page = Page::new(&app);
-    Ok(page.html(
-        StatusCode::OK,
-        PeoplePage {
-            program: &page.program,
-            me: &me.0,
-            heading: "Mentees",
-            path: "/coordinator/mentees",
-            q,
-            status,
-            statuses: MenteeStatus::ALL.iter().map(|s| s.as_str()).collect(),
-            headers: vec![
-                "Name",
-                "Profession and specialty",
-                "Site",
-                "Shift",
-                "Status",
-                "Signed up",
-            ],
-            rows,
-        },
-    ))
+    let people = People {
+        heading: "Mentees",
+        path: "/coordinator/mentees",
+        statuses: MenteeStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        last_column: "Signed up",
+        rows,
+    };
+    Ok(people_page(&app, &me.0, (q, status), people))
 }
 
 async fn mentors(
@@ -733,61 +769,30 @@ async fn mentors(
     me: Me,
     req: HttpRequest,
 ) -> Result<HttpResponse, ConsoleError> {
-    use crate::domain::profile::{Mentor, MentorStatus};
     let (q, status) = filters(&req);
-    let wanted = MentorStatus::parse(&status).ok();
-    let (list, _) = crate::app::profiles::list::<Mentor>(&app, wanted, None, 200)
+    let (list, _) = profiles::list::<Mentor>(&app, MentorStatus::parse(&status).ok(), None, 200)
         .await
         .map_err(app_error)?;
-    let t = &app.settings.taxonomy;
     let rows = list
         .iter()
         .filter(|m| matches_search(&q, &m.details.person))
         .map(|m| {
-            let p = &m.details.person;
             let capacity = u32::from(m.details.capacity.get());
-            PersonRow {
-                name: p.full_name.as_str().to_string(),
-                link: None,
-                cells: vec![
-                    format!(
-                        "{}, {}",
-                        t.professions.label(p.profession.as_str()),
-                        t.specialties.label(p.specialty.as_str())
-                    ),
-                    t.sites.label(p.site.as_str()).to_string(),
-                    p.shift.label().to_string(),
-                    m.status.as_str().to_string(),
-                    format!(
-                        "{} of {capacity} places free",
-                        capacity.saturating_sub(m.active_mentees)
-                    ),
-                ],
-            }
+            let free = format!(
+                "{} of {capacity} places free",
+                capacity.saturating_sub(m.active_mentees)
+            );
+            person_row(&app, &m.details.person, None, m.status.as_str(), free)
         })
         .collect();
-    let page = Page::new(&app);
-    Ok(page.html(
-        StatusCode::OK,
-        PeoplePage {
-            program: &page.program,
-            me: &me.0,
-            heading: "Mentors",
-            path: "/coordinator/mentors",
-            q,
-            status,
-            statuses: MentorStatus::ALL.iter().map(|s| s.as_str()).collect(),
-            headers: vec![
-                "Name",
-                "Profession and specialty",
-                "Site",
-                "Shift",
-                "Status",
-                "Capacity",
-            ],
-            rows,
-        },
-    ))
+    let people = People {
+        heading: "Mentors",
+        path: "/coordinator/mentors",
+        statuses: MentorStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        last_column: "Capacity",
+        rows,
+    };
+    Ok(people_page(&app, &me.0, (q, status), people))
 }
 
 struct CurrentMatch {
@@ -816,9 +821,8 @@ async fn show_mentee(
     note: Option<String>,
 ) -> Result<HttpResponse, ConsoleError> {
     use crate::domain::matches::MatchStatus;
-    use crate::domain::profile::{Mentee, MenteeStatus};
     let page = Page::new(app);
-    let mentee: Mentee = match crate::app::profiles::get(app, id).await {
+    let mentee: Mentee = match profiles::get(app, id).await {
         Ok(m) => m,
         Err(AppError::NotFound(_)) => {
             return Ok(page.message(
