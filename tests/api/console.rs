@@ -268,6 +268,44 @@ async fn the_console_places_a_mentee(backend: Backend) {
         .await
         .expect("html");
     assert!(emails.contains("Ana Souza and Bea Lima"));
+
+    // Bulk decisions: reject two proposals at once, with one reason.
+    let m2 = app.mentee(2, json!({})).await;
+    let m3 = app.mentee(3, json!({})).await;
+    let other = app.mentor(2, json!({"capacity": 3})).await;
+    let mut ids = Vec::new();
+    for mentee in [&m2, &m3] {
+        let (_, m) = app
+            .post_json(
+                "/api/v1/matches",
+                &json!({"mentee_id": mentee, "mentor_id": other}),
+            )
+            .await;
+        ids.push(m["id"].as_str().expect("id").to_string());
+    }
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("ids", ids[0].as_str()),
+        ("ids", ids[1].as_str()),
+        ("decision", "reject"),
+        ("reason", "Same team"),
+    ];
+    let html = client
+        .post(app.url("/coordinator/matches/selected"))
+        .form(&form)
+        .send()
+        .await
+        .expect("bulk")
+        .text()
+        .await
+        .expect("html");
+    assert!(html.contains("Rejected 2 of 2 selected."), "{html}");
+    for id in &ids {
+        assert_eq!(
+            app.get_json(&format!("/api/v1/matches/{id}")).await.1["status"],
+            "rejected"
+        );
+    }
 }
 
 async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {

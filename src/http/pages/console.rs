@@ -36,8 +36,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/coordinator/proposals", web::get().to(proposals))
     .route("/coordinator/matching-runs", web::post().to(run))
     .route(
-        "/coordinator/matches/approve",
-        web::post().to(approve_selected),
+        "/coordinator/matches/selected",
+        web::post().to(decide_selected),
     )
     .route("/coordinator/matches/{id}/approve", web::post().to(approve))
     .route("/coordinator/matches/{id}/reject", web::post().to(reject))
@@ -64,7 +64,7 @@ pub const ROUTES: &[(&str, &[&str])] = &[
     ("/coordinator", &["GET"]),
     ("/coordinator/proposals", &["GET"]),
     ("/coordinator/matching-runs", &["POST"]),
-    ("/coordinator/matches/approve", &["POST"]),
+    ("/coordinator/matches/selected", &["POST"]),
     ("/coordinator/matches/{id}/approve", &["POST"]),
     ("/coordinator/matches/{id}/reject", &["POST"]),
     ("/coordinator/mentees", &["GET"]),
@@ -535,7 +535,8 @@ async fn reject(
     decide(&app, &me.0, &id, Decision::Reject, reason).await
 }
 
-async fn approve_selected(
+/// Approves or rejects every selected proposal; says which could not be done and why.
+async fn decide_selected(
     app: web::Data<App>,
     me: Me,
     body: web::Bytes,
@@ -547,19 +548,26 @@ async fn approve_selected(
         .filter(|(k, _)| k == "ids")
         .filter_map(|(_, v)| Uuid::parse_str(v).ok())
         .collect();
-    let (mut approved, mut refused) = (0, Vec::new());
+    let (decision, verb) = match form.one("decision") {
+        Some("reject") => (Decision::Reject, "Rejected"),
+        _ => (Decision::Approve, "Approved"),
+    };
+    let reason = form.one("reason").map(str::to_string);
+    let (mut done, mut refused) = (0, Vec::new());
     for id in &ids {
-        match matching::decide(&app, *id, Decision::Approve, None).await {
-            Ok(_) => approved += 1,
+        match matching::decide(&app, *id, decision, reason.clone()).await {
+            Ok(_) => done += 1,
+            Err(AppError::Validation(errors)) => refused.push(errors.to_string()),
             Err(AppError::Conflict { message, .. }) | Err(AppError::NotFound(message)) => {
                 refused.push(message)
             }
             Err(e) => return Err(app_error(e)),
         }
     }
-    let mut note = format!("Approved {approved} of {} selected.", ids.len());
+    let mut note = format!("{verb} {done} of {} selected.", ids.len());
     if !refused.is_empty() {
-        note.push_str(&format!(" Not approved: {}.", refused.join("; ")));
+        refused.dedup();
+        note.push_str(&format!(" Not done: {}.", refused.join("; ")));
     }
     show_proposals(&app, &me.0, Some(note)).await
 }
