@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use url::Url;
 
+use crate::domain::checkin::{After, Audience, Step};
 use crate::domain::matching::settings::{MatchingSettings, Points, SettingsInput, Weights};
 use crate::domain::profile::{Capacity, YearsExperience};
 use crate::domain::taxonomy::{Entry, Taxonomy, TaxonomySpec};
@@ -28,6 +29,8 @@ pub struct Settings {
     pub email: EmailSettings,
     pub matching: MatchingSettings,
     pub taxonomy: Arc<Taxonomy>,
+    /// The check-in steps every approved match gets.
+    pub checkin_steps: Vec<Step>,
 }
 
 #[derive(Debug, Clone)]
@@ -131,6 +134,22 @@ struct RawSettings {
     email: RawEmail,
     matching: RawMatching,
     taxonomy: RawTaxonomy,
+    checkins: RawCheckins,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheckins {
+    steps: Vec<RawStep>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    key: String,
+    after: String,
+    audience: String,
+    survey: String,
 }
 
 #[derive(Deserialize)]
@@ -412,12 +431,28 @@ impl RawSettings {
                 ConfigError(first.unwrap_or_else(|| "matching: invalid".into()))
             })?;
 
+        let mut checkin_steps: Vec<Step> = Vec::new();
+        for (i, raw) in self.checkins.steps.into_iter().enumerate() {
+            let key = |field: &str| format!("checkins.steps[{i}].{field}");
+            if raw.key.trim().is_empty() || checkin_steps.iter().any(|s| s.key == raw.key.trim()) {
+                return Err(invalid(&key("key"), "must be present and unique"));
+            }
+            checkin_steps.push(Step {
+                key: raw.key.trim().to_string(),
+                after: After::parse(&raw.after).map_err(|e| invalid(&key("after"), e))?,
+                audience: Audience::parse(&raw.audience)
+                    .map_err(|e| invalid(&key("audience"), e))?,
+                survey: raw.survey.trim().to_string(),
+            });
+        }
+
         Ok(Settings {
             server,
             database,
             email,
             matching,
             taxonomy: Arc::new(taxonomy),
+            checkin_steps,
         })
     }
 }
@@ -473,6 +508,12 @@ mod tests {
         let err = Settings::load_with_env(None, env(&[("BELONG__EMAIL__TRANSPORT", "smtp")]))
             .expect_err("smtp without url");
         assert!(err.to_string().contains("email.smtp_url"), "{err}");
+        assert_eq!(
+            Settings::load_with_env(None, env(&[]))
+                .map(|s| s.checkin_steps.len())
+                .ok(),
+            Some(6)
+        );
         let err = Settings::load_with_env(None, env(&[("BELONG__SERVER__PROT", "1")]))
             .expect_err("unknown key");
         assert!(err.to_string().contains("prot"), "{err}");

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::{App, AppError};
 use crate::config::Settings;
+use crate::domain::checkin;
 use crate::domain::field_error::FieldErrors;
 use crate::domain::matches::{Decision, Match, MatchStatus, Transition, parse_reason};
 use crate::domain::matching::engine::{Candidate, Engine, MenteeEntry, MentorEntry, Outcome};
@@ -16,10 +17,12 @@ use crate::domain::matching::settings::{MatchingSettings, SettingsInput, json as
 use crate::domain::profile::{Mentee, MenteeStatus, Mentor, MentorStatus};
 use crate::email::message::{self, Recipient};
 use crate::email::templates;
+use crate::store::checkins;
 use crate::store::emails::{self, NewEmail};
 use crate::store::matches::{self as rows, RunRow};
 use crate::store::profiles::{self, Page};
 use crate::store::{AnyConnection, StoreError, exclusive_tx, now};
+use chrono::SubsecRound;
 
 /// The settings in force: the coordinators' saved ones, else the configured defaults.
 pub fn current_settings(
@@ -465,6 +468,7 @@ pub async fn decide(
                     Decision::Approve => approve(conn, &config, &current, at)?,
                     Decision::Reject => {}
                     Decision::End => {
+                        checkins::cancel_for_match(conn, &current.id.to_string())?;
                         profiles::free_place(conn, current.mentor_id, at)?;
                         profiles::move_mentee(
                             conn,
@@ -537,7 +541,46 @@ fn approve(
         ));
     }
     rows::supersede_proposed(conn, &[m.mentee_id.to_string()], Some(m.id), at)?;
-    queue_introduction(conn, config, m.id, &explanation, &mentee, &mentor, at)
+    queue_introduction(conn, config, m.id, &explanation, &mentee, &mentor, at)?;
+    plan_checkins(conn, config, m, at)
+}
+
+/// Plans the pair's check-ins over the first year, in the approval's transaction.
+fn plan_checkins(
+    conn: &mut AnyConnection,
+    config: &Settings,
+    m: &Match,
+    at: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    for planned in checkin::plan(&config.checkin_steps, at.and_utc()) {
+        let person = if planned.role == "mentee" {
+            m.mentee_id
+        } else {
+            m.mentor_id
+        };
+        let survey = config
+            .checkin_steps
+            .iter()
+            .find(|s| s.key == planned.step)
+            .map_or_else(String::new, |s| s.survey.clone());
+        checkins::plan(
+            conn,
+            &checkins::CheckinRow {
+                seq: 0,
+                id: Uuid::now_v7().to_string(),
+                match_id: m.id.to_string(),
+                person_id: person.to_string(),
+                role: planned.role.to_string(),
+                step: planned.step,
+                survey,
+                due_at: planned.due_at.naive_utc().trunc_subsecs(6),
+                status: "scheduled".into(),
+                answered_at: None,
+                created_at: at,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 /// Writes the introduction email into the outbox, in the approval's transaction.
@@ -600,6 +643,7 @@ pub fn release_person(
         let reason = (to == MatchStatus::Ended).then_some("a profile was erased");
         // Only the transaction that moved the match gives the place back.
         if rows::transition(conn, m.id, m.status, to, reason, at)? && to == MatchStatus::Ended {
+            checkins::cancel_for_match(conn, &m.id.to_string())?;
             profiles::free_place(conn, m.mentor_id, at)?;
             profiles::move_mentee(
                 conn,

@@ -1,5 +1,6 @@
 //! Use cases that span the domain and the store: what the API, the pages and the CLI call.
 
+pub mod checkins;
 pub mod console;
 pub mod coordinators;
 pub mod emails;

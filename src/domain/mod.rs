@@ -3,6 +3,7 @@
 //! Everything here is plain Rust over parsed types: once code holds a [`profile::MenteeDetails`],
 //! every rule of the contract already holds for it.
 
+pub mod checkin;
 pub mod cursor;
 pub mod email;
 pub mod field_error;

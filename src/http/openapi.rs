@@ -23,6 +23,7 @@ use super::problem::{FieldErrorView, Problem};
         (name = "Matching", description = "Candidates, matching runs and the matching settings"),
         (name = "Matches", description = "Proposals and a coordinator's decisions on them"),
         (name = "Emails", description = "Introduction emails and their delivery"),
+        (name = "Check-ins", description = "Check-ins planned over each pair's first year"),
         (name = "Service", description = "Health of the service"),
     )
 )]

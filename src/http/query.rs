@@ -15,6 +15,8 @@ pub struct ListQuery<S> {
     pub status: Option<S>,
     pub limit: u32,
     pub cursor: Option<Cursor>,
+    /// Only for lists that belong to matches (emails, check-ins).
+    pub match_id: Option<uuid::Uuid>,
 }
 
 /// The query's `key=value` pairs, percent-decoded.
@@ -28,11 +30,28 @@ impl<S> ListQuery<S> {
         req: &HttpRequest,
         parse_status: impl Fn(&str) -> Result<S, String>,
     ) -> Result<Self, ApiError> {
+        Self::parse_with(req, parse_status, false)
+    }
+
+    /// As [`Self::parse`], also taking `match_id`.
+    pub fn parse_for_matches(
+        req: &HttpRequest,
+        parse_status: impl Fn(&str) -> Result<S, String>,
+    ) -> Result<Self, ApiError> {
+        Self::parse_with(req, parse_status, true)
+    }
+
+    fn parse_with(
+        req: &HttpRequest,
+        parse_status: impl Fn(&str) -> Result<S, String>,
+        by_match: bool,
+    ) -> Result<Self, ApiError> {
         let mut errors = FieldErrors::new();
         let mut query = ListQuery {
             status: None,
             limit: DEFAULT_LIMIT,
             cursor: None,
+            match_id: None,
         };
         for (key, value) in pairs(req)? {
             match key.as_str() {
@@ -49,9 +68,20 @@ impl<S> ListQuery<S> {
                     }
                 }
                 "cursor" => query.cursor = errors.check("cursor", Cursor::decode(&value)),
+                "match_id" if by_match => {
+                    query.match_id = errors.check(
+                        "match_id",
+                        uuid::Uuid::parse_str(value.trim())
+                            .map_err(|_| "must be a match id (UUID)".to_string()),
+                    )
+                }
                 _ => errors.add(
                     key.clone(),
-                    "is not a query parameter here; use status, limit or cursor",
+                    if by_match {
+                        "is not a query parameter here; use match_id, status, limit or cursor"
+                    } else {
+                        "is not a query parameter here; use status, limit or cursor"
+                    },
                 ),
             }
         }

@@ -3,6 +3,7 @@
 //! Every query goes through [`Db::run`], which takes a pooled connection inside a blocking
 //! task; write transactions go through [`write_tx`].
 
+pub mod checkins;
 mod connection;
 pub mod coordinators;
 pub mod emails;

@@ -140,10 +140,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    checkins (seq) {
+        seq -> BigInt,
+        id -> Text,
+        match_id -> Text,
+        person_id -> Text,
+        role -> Text,
+        step -> Text,
+        survey -> Text,
+        due_at -> Timestamp,
+        status -> Text,
+        answered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> coordinators (coordinator_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     app_secrets,
+    checkins,
     coordinators,
     sessions,
     login_failures,

@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod checkins;
 mod console;
 mod email;
 mod errors;

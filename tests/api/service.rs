@@ -103,6 +103,9 @@ async fn openapi_documents_every_route() {
         "POST /api/v1/matches/{id}/end",
         "GET /api/v1/matching/settings",
         "PUT /api/v1/matching/settings",
+        "GET /api/v1/emails",
+        "POST /api/v1/emails/{id}/retry",
+        "GET /api/v1/checkins",
     ]
     .iter()
     .map(|s| s.to_string())

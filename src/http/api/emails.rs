@@ -9,11 +9,10 @@ use uuid::Uuid;
 use crate::app::App;
 use crate::app::emails;
 use crate::domain::cursor::Cursor;
-use crate::domain::field_error::FieldErrors;
 use crate::email::message::Recipient;
 use crate::http::auth::{Caller, Coordinator};
 use crate::http::problem::{ApiError, Problem};
-use crate::http::query::{self, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::http::query::ListQuery;
 use crate::store::emails::EmailRow;
 
 /// One email and how its delivery went.
@@ -88,37 +87,19 @@ pub async fn list(
     _: Caller,
     req: HttpRequest,
 ) -> Result<web::Json<EmailPage>, ApiError> {
-    let mut errors = FieldErrors::new();
-    let (mut match_id, mut status, mut limit, mut cursor) = (None, None, DEFAULT_LIMIT, None);
-    for (key, value) in query::pairs(&req)? {
-        match key.as_str() {
-            "match_id" => match Uuid::parse_str(value.trim()) {
-                Ok(id) => match_id = Some(id),
-                Err(_) => errors.add("match_id", "must be a match id (UUID)"),
-            },
-            "status" if STATUSES.contains(&value.as_str()) => status = Some(value),
-            "status" => errors.add("status", "must be queued, sent or failed"),
-            "limit" => match value.trim().parse::<u32>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) => limit = n,
-                _ => errors.add(
-                    "limit",
-                    format!("must be a whole number from 1 to {MAX_LIMIT}"),
-                ),
-            },
-            "cursor" => cursor = errors.check("cursor", Cursor::decode(&value)),
-            _ => errors.add(
-                key,
-                "is not a query parameter here; use match_id, status, limit or cursor",
-            ),
-        }
-    }
-    errors.into_result(()).map_err(ApiError::Validation)?;
+    let q = ListQuery::parse_for_matches(&req, |s| {
+        STATUSES
+            .iter()
+            .find(|known| **known == s)
+            .map(|known| known.to_string())
+            .ok_or_else(|| "must be queued, sent or failed".to_string())
+    })?;
     let (page, counts) = emails::list(
         &app,
-        match_id,
-        status,
-        cursor.map_or(0, |c| c.after),
-        i64::from(limit),
+        q.match_id,
+        q.status,
+        q.cursor.map_or(0, |c| c.after),
+        i64::from(q.limit),
     )
     .await?;
     Ok(web::Json(EmailPage {

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`.
 
+pub mod checkins;
 pub mod emails;
 pub mod matching;
 pub mod profile_body;
@@ -33,5 +34,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(matching::get_settings)
         .service(matching::put_settings)
         .service(emails::list)
-        .service(emails::retry);
+        .service(emails::retry)
+        .service(checkins::list);
 }

@@ -1,0 +1,86 @@
+//! `/checkins`: the check-ins planned for each pair over the first year.
+
+use actix_web::{HttpRequest, get, web};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::views::Page;
+use crate::app::{App, checkins};
+use crate::domain::cursor::Cursor;
+use crate::http::auth::Caller;
+use crate::http::problem::{ApiError, Problem};
+use crate::http::query::ListQuery;
+use crate::store::checkins::CheckinRow;
+
+const STATUSES: [&str; 5] = ["scheduled", "sent", "answered", "expired", "cancelled"];
+
+/// One person's check-in at one step of a match. Answers are never listed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckinView {
+    pub id: String,
+    pub match_id: String,
+    pub person_id: String,
+    /// mentee | mentor
+    pub role: String,
+    #[schema(example = "day14")]
+    pub step: String,
+    pub due_at: DateTime<Utc>,
+    /// scheduled | sent | answered | expired | cancelled
+    pub status: String,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+impl From<&CheckinRow> for CheckinView {
+    fn from(r: &CheckinRow) -> Self {
+        CheckinView {
+            id: r.id.clone(),
+            match_id: r.match_id.clone(),
+            person_id: r.person_id.clone(),
+            role: r.role.clone(),
+            step: r.step.clone(),
+            due_at: r.due_at.and_utc(),
+            status: r.status.clone(),
+            answered_at: r.answered_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+#[utoipa::path(
+    tag = "Check-ins",
+    summary = "List check-ins",
+    params(
+        ("match_id" = Option<uuid::Uuid>, Query),
+        ("status" = Option<String>, Query, description = "scheduled | sent | answered | expired | cancelled"),
+        ("limit" = Option<u32>, Query, description = "1–200, default 50"),
+        ("cursor" = Option<String>, Query),
+    ),
+    responses((status = 200, body = Page<CheckinView>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = []))
+)]
+#[get("/checkins")]
+pub async fn list(
+    app: web::Data<App>,
+    _: Caller,
+    req: HttpRequest,
+) -> Result<web::Json<Page<CheckinView>>, ApiError> {
+    let q = ListQuery::parse_for_matches(&req, |s| {
+        STATUSES
+            .iter()
+            .find(|known| **known == s)
+            .map(|known| known.to_string())
+            .ok_or_else(|| format!("must be one of {}", STATUSES.join(", ")))
+    })?;
+    let page = checkins::list(
+        &app,
+        q.match_id,
+        q.status,
+        q.cursor.map_or(0, |c| c.after),
+        i64::from(q.limit),
+    )
+    .await?;
+    Ok(web::Json(Page {
+        items: page.items.iter().map(CheckinView::from).collect(),
+        next_cursor: page.next_after.map(|after| Cursor { after }.encode()),
+    }))
+}
