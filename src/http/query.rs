@@ -88,3 +88,14 @@ impl<S> ListQuery<S> {
         errors.into_result(query).map_err(ApiError::Validation)
     }
 }
+
+/// A status parser for lists whose statuses are plain words.
+pub fn one_of(allowed: &'static [&'static str]) -> impl Fn(&str) -> Result<String, String> {
+    move |s| {
+        allowed
+            .iter()
+            .find(|known| **known == s)
+            .map(|known| known.to_string())
+            .ok_or_else(|| format!("must be one of {}", allowed.join(", ")))
+    }
+}

@@ -55,22 +55,5 @@ pub fn list(
     after: i64,
     limit: i64,
 ) -> Result<Page<CheckinRow>, StoreError> {
-    macro_rules! page {
-        ($($filter:expr),*) => {
-            checkins::table
-                .filter(checkins::seq.gt(after))
-                $(.filter($filter))*
-                .order(checkins::seq.asc())
-                .limit(limit + 1)
-                .select(CheckinRow::as_select())
-                .load(conn)?
-        };
-    }
-    let rows: Vec<CheckinRow> = match (match_id, status) {
-        (Some(m), Some(s)) => page!(checkins::match_id.eq(m), checkins::status.eq(s)),
-        (Some(m), None) => page!(checkins::match_id.eq(m)),
-        (None, Some(s)) => page!(checkins::status.eq(s)),
-        (None, None) => page!(),
-    };
-    Page::from_rows(rows, limit, |r| r.seq, Ok)
+    super::match_scoped_page!(conn, checkins, CheckinRow, match_id, status, after, limit)
 }

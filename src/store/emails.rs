@@ -230,25 +230,7 @@ pub fn list(
     after: i64,
     limit: i64,
 ) -> Result<Page<EmailRow>, StoreError> {
-    // Boxed queries are per backend, so the filters are spelled out for each case.
-    macro_rules! page {
-        ($($filter:expr),*) => {
-            emails::table
-                .filter(emails::seq.gt(after))
-                $(.filter($filter))*
-                .order(emails::seq.asc())
-                .limit(limit + 1)
-                .select(EmailRow::as_select())
-                .load(conn)?
-        };
-    }
-    let rows: Vec<EmailRow> = match (match_id, status) {
-        (Some(m), Some(s)) => page!(emails::match_id.eq(m), emails::status.eq(s)),
-        (Some(m), None) => page!(emails::match_id.eq(m)),
-        (None, Some(s)) => page!(emails::status.eq(s)),
-        (None, None) => page!(),
-    };
-    Page::from_rows(rows, limit, |r| r.seq, Ok)
+    super::match_scoped_page!(conn, emails, EmailRow, match_id, status, after, limit)
 }
 
 /// How many emails are queued, sent and failed.

@@ -4,6 +4,30 @@
 //! task; write transactions go through [`write_tx`].
 
 pub mod checkins;
+/// One page of a table whose rows belong to matches (`seq`, `match_id`, `status` columns),
+/// optionally filtered by match and status. Boxed queries are per backend, so the four
+/// filter combinations are spelled out here once.
+macro_rules! match_scoped_page {
+    ($conn:expr, $table:ident, $row:ty, $match_id:expr, $status:expr, $after:expr, $limit:expr) => {{
+        let base = $table::table
+            .filter($table::seq.gt($after))
+            .order($table::seq.asc())
+            .limit($limit + 1)
+            .select(<$row>::as_select());
+        let rows: Vec<$row> = match ($match_id, $status) {
+            (Some(m), Some(s)) => base
+                .filter($table::match_id.eq(m))
+                .filter($table::status.eq(s))
+                .load($conn)?,
+            (Some(m), None) => base.filter($table::match_id.eq(m)).load($conn)?,
+            (None, Some(s)) => base.filter($table::status.eq(s)).load($conn)?,
+            (None, None) => base.load($conn)?,
+        };
+        $crate::store::profiles::Page::from_rows(rows, $limit, |r| r.seq, Ok)
+    }};
+}
+pub(crate) use match_scoped_page;
+
 mod connection;
 pub mod coordinators;
 pub mod emails;

@@ -10,7 +10,7 @@ use crate::app::{App, checkins};
 use crate::domain::cursor::Cursor;
 use crate::http::auth::Caller;
 use crate::http::problem::{ApiError, Problem};
-use crate::http::query::ListQuery;
+use crate::http::query::{ListQuery, one_of};
 use crate::store::checkins::CheckinRow;
 
 const STATUSES: [&str; 5] = ["scheduled", "sent", "answered", "expired", "cancelled"];
@@ -64,13 +64,7 @@ pub async fn list(
     _: Caller,
     req: HttpRequest,
 ) -> Result<web::Json<Page<CheckinView>>, ApiError> {
-    let q = ListQuery::parse_for_matches(&req, |s| {
-        STATUSES
-            .iter()
-            .find(|known| **known == s)
-            .map(|known| known.to_string())
-            .ok_or_else(|| format!("must be one of {}", STATUSES.join(", ")))
-    })?;
+    let q = ListQuery::parse_for_matches(&req, one_of(&STATUSES))?;
     let page = checkins::list(
         &app,
         q.match_id,

@@ -12,7 +12,7 @@ use crate::domain::cursor::Cursor;
 use crate::email::message::Recipient;
 use crate::http::auth::{Caller, Coordinator};
 use crate::http::problem::{ApiError, Problem};
-use crate::http::query::ListQuery;
+use crate::http::query::{ListQuery, one_of};
 use crate::store::emails::EmailRow;
 
 /// One email and how its delivery went.
@@ -87,13 +87,7 @@ pub async fn list(
     _: Caller,
     req: HttpRequest,
 ) -> Result<web::Json<EmailPage>, ApiError> {
-    let q = ListQuery::parse_for_matches(&req, |s| {
-        STATUSES
-            .iter()
-            .find(|known| **known == s)
-            .map(|known| known.to_string())
-            .ok_or_else(|| "must be queued, sent or failed".to_string())
-    })?;
+    let q = ListQuery::parse_for_matches(&req, one_of(&STATUSES))?;
     let (page, counts) = emails::list(
         &app,
         q.match_id,
