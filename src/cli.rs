@@ -100,8 +100,15 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn execute(cli: Cli) -> Result<(), String> {
-    let settings = Settings::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
-    match cli.command.unwrap_or(Command::Serve) {
+    let mut settings = Settings::load(cli.config.as_deref()).map_err(|e| e.to_string())?;
+    let command = cli.command.unwrap_or(Command::Serve);
+    if !matches!(command, Command::Serve) {
+        // One connection is all a command needs. A larger pool would open more in background
+        // threads, which could still be inside the PostgreSQL client library when the
+        // process exits, and crash it on the way out.
+        settings.database.pool_size = 1;
+    }
+    match command {
         Command::Serve => {
             crate::telemetry::init();
             let listener = startup::bind(&settings).map_err(|e| e.to_string())?;

@@ -368,7 +368,9 @@ pub fn cli_token(db: &TestDb, role: &str) -> String {
         .expect("run belong token create");
     assert!(
         out.status.success(),
-        "{}",
+        "{:?}: {} {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout)
