@@ -5,25 +5,7 @@ use serde_json::json;
 use thirtyfour::prelude::*;
 
 use crate::common::{Backend, spawn};
-use crate::{Driver, click, screenshot, serious_violations};
-
-/// The main text once the page that was navigated to says `needle` (clicks navigate
-/// asynchronously, so the old page may still be there for a moment).
-async fn page_with(browser: &WebDriver, needle: &str) -> String {
-    let mut last = String::new();
-    for _ in 0..100 {
-        if let Ok(main) = browser.find(By::Tag("main")).await
-            && let Ok(text) = main.text().await
-        {
-            if text.contains(needle) {
-                return text;
-            }
-            last = text;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("the page never said {needle:?}; it says: {last}");
-}
+use crate::{Driver, click, page_with, screenshot, serious_violations};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_coordinator_places_a_newcomer() {
@@ -152,6 +134,7 @@ async fn a_coordinator_places_a_newcomer() {
         );
     }
     click(&browser, "nav a[href='/coordinator/mentees']").await;
+    page_with(&browser, "Ana Souza").await;
     click(&browser, "main table a").await;
     page_with(&browser, "Mentored by Bea Lima").await;
     screenshot(&browser, "console-mentee").await;

@@ -129,3 +129,21 @@ pub async fn click(browser: &WebDriver, css: &str) {
         .await
         .expect("click");
 }
+
+/// The main text once the page that was navigated to says `needle` (clicks navigate
+/// asynchronously, so the old page may still be there for a moment).
+pub async fn page_with(browser: &WebDriver, needle: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(main) = browser.find(By::Tag("main")).await
+            && let Ok(text) = main.text().await
+        {
+            if text.contains(needle) {
+                return text;
+            }
+            last = text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the page never said {needle:?}; it says: {last}");
+}

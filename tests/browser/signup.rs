@@ -4,7 +4,7 @@ use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
 
 use crate::common::{Backend, spawn};
-use crate::{Driver, click, screenshot, serious_violations};
+use crate::{Driver, click, page_with, screenshot, serious_violations};
 
 async fn select(browser: &WebDriver, id: &str, value: &str) {
     let element = browser.find(By::Id(id)).await.expect("select");
@@ -37,6 +37,7 @@ async fn a_nurse_signs_up_corrects_a_mistake_and_is_thanked() {
     );
     click(&browser, "a[href='/signup/mentee']").await;
 
+    page_with(&browser, "Tell us a little about yourself").await;
     assert_eq!(
         browser.title().await.expect("title"),
         "Find a mentor for your first year – Mentorship Program"
@@ -58,6 +59,7 @@ async fn a_nurse_signs_up_corrects_a_mistake_and_is_thanked() {
     click(&browser, "#field-goals-time_management").await;
     type_into(&browser, "field-interests", "trauma care, teaching").await;
     click(&browser, "button[type=submit]").await;
+    page_with(&browser, "Please check one answer").await;
 
     // The form comes back with the input kept, a summary, and the message beside the field.
     let summary = browser
@@ -108,14 +110,7 @@ async fn a_nurse_signs_up_corrects_a_mistake_and_is_thanked() {
     type_into(&browser, "field-email", "ana.souza@hospital.org").await;
     click(&browser, "button[type=submit]").await;
 
-    let heading = browser
-        .find(By::Tag("h1"))
-        .await
-        .expect("h1")
-        .text()
-        .await
-        .expect("text");
-    assert_eq!(heading, "Thank you – you are signed up");
+    page_with(&browser, "Thank you – you are signed up").await;
     screenshot(&browser, "signup-thanks").await;
     assert_eq!(
         serious_violations(&browser).await,
