@@ -94,18 +94,41 @@ struct Pool {
     settings: MatchingSettings,
 }
 
+/// Which mentors a pool covers: all of them (runs, candidates) or one (checking one pair).
+#[derive(Clone, Copy)]
+enum Mentors {
+    All,
+    Only(Uuid),
+}
+
 impl Pool {
+    /// Reads what the pool needs, and no more: with one mentee only that mentee's past
+    /// pairs, with one mentor only that mentor and the places held on them.
     fn load(
         conn: &mut AnyConnection,
         config: &Settings,
         mentees: Vec<Mentee>,
+        scope: Mentors,
     ) -> Result<Pool, AppError> {
         let settings = current_settings(conn, config)?;
-        let mentors = profiles::all_mentors(conn)?;
-        let previous = rows::pairs(conn, &[MatchStatus::Rejected, MatchStatus::Ended])?;
+        let ended = [MatchStatus::Rejected, MatchStatus::Ended];
+        let previous = match mentees.as_slice() {
+            [one] => rows::pairs_with(conn, &ended, &one.id.0.to_string())?,
+            _ => rows::pairs(conn, &ended)?,
+        };
+        let (mentors, proposed) = match scope {
+            Mentors::All => (
+                profiles::all_mentors(conn)?,
+                rows::pairs(conn, &[MatchStatus::Proposed])?,
+            ),
+            Mentors::Only(id) => (
+                profiles::find_mentor(conn, id)?.into_iter().collect(),
+                rows::pairs_with(conn, &[MatchStatus::Proposed], &id.to_string())?,
+            ),
+        };
         let inside: HashSet<String> = mentees.iter().map(|m| m.id.0.to_string()).collect();
         let mut held: HashMap<String, u32> = HashMap::new();
-        for (mentee, mentor) in rows::pairs(conn, &[MatchStatus::Proposed])? {
+        for (mentee, mentor) in proposed {
             if !inside.contains(&mentee) {
                 *held.entry(mentor).or_default() += 1;
             }
@@ -178,7 +201,7 @@ pub async fn candidates(
         .run(move |conn| {
             let mentee =
                 profiles::find_mentee(conn, mentee_id)?.ok_or_else(|| no_mentee(mentee_id))?;
-            let pool = Pool::load(conn, &config, vec![mentee])?;
+            let pool = Pool::load(conn, &config, vec![mentee], Mentors::All)?;
             let ids = pool.ids();
             Ok(pool.engine(&ids, &config).candidates(0, limit))
         })
@@ -209,7 +232,7 @@ pub async fn run(app: &App, named: Option<Vec<Uuid>>, dry_run: bool) -> Result<R
                     None => profiles::mentees_with_status(conn, MenteeStatus::Waiting)?,
                     Some(ids) => named_waiting_mentees(conn, ids)?,
                 };
-                let pool = Pool::load(conn, &config, mentees)?;
+                let pool = Pool::load(conn, &config, mentees, Mentors::All)?;
                 let ids = pool.ids();
                 let outcome = pool
                     .engine(&ids, &config)
@@ -378,8 +401,7 @@ pub async fn propose(app: &App, mentee_id: Uuid, mentor_id: Uuid) -> Result<Matc
                 if mentee.status != MenteeStatus::Waiting {
                     return Err(broken("mentee_id", &[Rule::MenteeNotWaiting]));
                 }
-                let mut pool = Pool::load(conn, &config, vec![mentee])?;
-                pool.mentors.retain(|m| m.id.0 == mentor_id);
+                let pool = Pool::load(conn, &config, vec![mentee], Mentors::Only(mentor_id))?;
                 let ids = pool.ids();
                 let engine = pool.engine(&ids, &config);
                 let (score, rules) = engine.check(0, 0);
@@ -513,8 +535,12 @@ fn approve(
     // The profiles may have changed since the proposal: check the hard rules again on what
     // they say now (places are checked by take_place below; a score that has since fallen
     // under the minimum does not undo a coordinator's decision).
-    let mut pool = Pool::load(conn, config, vec![mentee.clone()])?;
-    pool.mentors.retain(|t| t.id.0 == m.mentor_id);
+    let pool = Pool::load(
+        conn,
+        config,
+        vec![mentee.clone()],
+        Mentors::Only(m.mentor_id),
+    )?;
     let ids = pool.ids();
     let engine = pool.engine(&ids, config);
     let (_, rules) = engine.check(0, 0);

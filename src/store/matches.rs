@@ -264,12 +264,39 @@ pub fn pairs(
     conn: &mut AnyConnection,
     statuses: &[MatchStatus],
 ) -> Result<Vec<(String, String)>, StoreError> {
-    let statuses: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
-    Ok(matches::table
+    Ok(pairs_query(statuses).load(conn)?)
+}
+
+/// Pairs in some statuses, oldest first: (mentee id, mentor id).
+type PairsQuery = diesel::dsl::Select<
+    diesel::dsl::Order<
+        diesel::dsl::Filter<matches::table, diesel::dsl::EqAny<matches::status, Vec<&'static str>>>,
+        diesel::dsl::Asc<matches::seq>,
+    >,
+    (matches::mentee_id, matches::mentor_id),
+>;
+
+/// The pairs in the given statuses that involve one person, as mentee or as mentor.
+pub fn pairs_with(
+    conn: &mut AnyConnection,
+    statuses: &[MatchStatus],
+    person: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(pairs_query(statuses)
+        .filter(
+            matches::mentee_id
+                .eq(person)
+                .or(matches::mentor_id.eq(person)),
+        )
+        .load(conn)?)
+}
+
+fn pairs_query(statuses: &[MatchStatus]) -> PairsQuery {
+    let statuses: Vec<&'static str> = statuses.iter().map(|s| s.as_str()).collect();
+    matches::table
         .filter(matches::status.eq_any(statuses))
         .order(matches::seq.asc())
         .select((matches::mentee_id, matches::mentor_id))
-        .load(conn)?)
 }
 
 pub fn list(
