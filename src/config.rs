@@ -8,9 +8,12 @@ use std::sync::Arc;
 use serde::Deserialize;
 use url::Url;
 
-use crate::domain::checkin::{After, Audience, Step};
+use crate::domain::checkin::{After, Audience, SendWindow, Step};
+use crate::domain::health::Thresholds;
 use crate::domain::matching::settings::{MatchingSettings, Points, SettingsInput, Weights};
+use crate::domain::profile::Shift;
 use crate::domain::profile::{Capacity, YearsExperience};
+use crate::domain::survey::{Instrument, Kind, Question, Scoring, Survey, Surveys};
 use crate::domain::taxonomy::{Entry, Taxonomy, TaxonomySpec};
 use crate::store::DatabaseUrl;
 
@@ -31,6 +34,55 @@ pub struct Settings {
     pub taxonomy: Arc<Taxonomy>,
     /// The check-in steps every approved match gets.
     pub checkin_steps: Vec<Step>,
+    pub checkins: CheckinSettings,
+    pub health: HealthSettings,
+    pub privacy: PrivacySettings,
+    pub outcomes: OutcomesSettings,
+}
+
+/// How check-ins are sent, reminded and expired, and what they ask.
+#[derive(Debug, Clone)]
+pub struct CheckinSettings {
+    pub expire_after: After,
+    pub reminders: Vec<After>,
+    pub timezone: chrono_tz::Tz,
+    send_hours: Vec<(Shift, SendWindow)>,
+    pub who_sees: String,
+    pub tick_interval: std::time::Duration,
+    pub lease: std::time::Duration,
+    pub surveys: Surveys,
+}
+
+impl CheckinSettings {
+    /// The hours within which someone on `shift` may be emailed.
+    pub fn send_window(&self, shift: Shift) -> SendWindow {
+        self.send_hours
+            .iter()
+            .find(|(s, _)| *s == shift)
+            .map(|(_, w)| *w)
+            .unwrap_or(SendWindow::ANY_TIME)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HealthSettings {
+    pub thresholds: Thresholds,
+    /// Local time of the coordinators' daily digest, in the check-ins' time zone.
+    pub digest_at: chrono::NaiveTime,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct PrivacySettings {
+    /// The fewest respondents an outcomes cell may show.
+    pub min_cell: u32,
+    /// The fewest respondents for which free text is shown.
+    pub min_cell_text: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct OutcomesSettings {
+    /// First-year retention to draw the curve against, 0 to 1.
+    pub retention_benchmark: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -135,12 +187,89 @@ struct RawSettings {
     matching: RawMatching,
     taxonomy: RawTaxonomy,
     checkins: RawCheckins,
+    health: RawHealth,
+    privacy: RawPrivacy,
+    outcomes: RawOutcomes,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCheckins {
     steps: Vec<RawStep>,
+    expire_after: String,
+    reminders: Vec<String>,
+    timezone: String,
+    send_hours: std::collections::BTreeMap<String, String>,
+    who_sees: String,
+    tick_interval_ms: u64,
+    lease_secs: u64,
+    questions: std::collections::BTreeMap<String, RawQuestion>,
+    surveys: std::collections::BTreeMap<String, RawSurvey>,
+    #[serde(default)]
+    instruments: std::collections::BTreeMap<String, RawInstrument>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    text: String,
+    mentor_text: Option<String>,
+    kind: String,
+    min: Option<i64>,
+    max: Option<i64>,
+    #[serde(default)]
+    labels: Vec<String>,
+    max_chars: Option<usize>,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    mentee_only: bool,
+    attribution: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSurvey {
+    title: String,
+    questions: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInstrument {
+    name: String,
+    #[serde(default)]
+    licence: String,
+    scoring: String,
+    items: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHealth {
+    first_meeting_days: u32,
+    first_meeting_escalate_days: u32,
+    no_meeting_days: u32,
+    fit_at_most: f64,
+    belonging_drop: f64,
+    belonging_at_most: f64,
+    intent_to_stay_at_most: f64,
+    burnout_at_least: f64,
+    unanswered_in_a_row: u32,
+    digest_at: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPrivacy {
+    min_cell: u32,
+    min_cell_text: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutcomes {
+    retention_benchmark: f64,
 }
 
 #[derive(Deserialize)]
@@ -244,7 +373,7 @@ impl From<RawEntry> for Entry {
 }
 
 impl RawSettings {
-    fn check(self) -> Result<Settings, ConfigError> {
+    fn check(mut self) -> Result<Settings, ConfigError> {
         let s = self.server;
         if s.host.trim().is_empty() {
             return Err(invalid("server.host", "must not be empty"));
@@ -432,7 +561,10 @@ impl RawSettings {
             })?;
 
         let mut checkin_steps: Vec<Step> = Vec::new();
-        for (i, raw) in self.checkins.steps.into_iter().enumerate() {
+        for (i, raw) in std::mem::take(&mut self.checkins.steps)
+            .into_iter()
+            .enumerate()
+        {
             let key = |field: &str| format!("checkins.steps[{i}].{field}");
             if raw.key.trim().is_empty() || checkin_steps.iter().any(|s| s.key == raw.key.trim()) {
                 return Err(invalid(&key("key"), "must be present and unique"));
@@ -446,6 +578,37 @@ impl RawSettings {
             });
         }
 
+        let checkins = check_checkins(self.checkins)?;
+        for (i, step) in checkin_steps.iter().enumerate() {
+            if checkins.surveys.survey(&step.survey).is_none() {
+                return Err(invalid(
+                    &format!("checkins.steps[{i}].survey"),
+                    format!("\"{}\" is not a configured survey", step.survey),
+                ));
+            }
+        }
+        let health = check_health(self.health)?;
+        let privacy = match (self.privacy.min_cell, self.privacy.min_cell_text) {
+            (0, _) => return Err(invalid("privacy.min_cell", "must be at least 1")),
+            (cell, text) if text < cell => {
+                return Err(invalid(
+                    "privacy.min_cell_text",
+                    "must be at least privacy.min_cell",
+                ));
+            }
+            (min_cell, min_cell_text) => PrivacySettings {
+                min_cell,
+                min_cell_text,
+            },
+        };
+        let benchmark = self.outcomes.retention_benchmark;
+        if !(0.0..=1.0).contains(&benchmark) {
+            return Err(invalid(
+                "outcomes.retention_benchmark",
+                "must be a share from 0 to 1, e.g. 0.825",
+            ));
+        }
+
         Ok(Settings {
             server,
             database,
@@ -453,8 +616,159 @@ impl RawSettings {
             matching,
             taxonomy: Arc::new(taxonomy),
             checkin_steps,
+            checkins,
+            health,
+            privacy,
+            outcomes: OutcomesSettings {
+                retention_benchmark: benchmark,
+            },
         })
     }
+}
+
+fn check_checkins(c: RawCheckins) -> Result<CheckinSettings, ConfigError> {
+    let expire_after =
+        After::parse(&c.expire_after).map_err(|e| invalid("checkins.expire_after", e))?;
+    let reminders = c
+        .reminders
+        .iter()
+        .enumerate()
+        .map(|(i, r)| After::parse(r).map_err(|e| invalid(&format!("checkins.reminders[{i}]"), e)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let timezone: chrono_tz::Tz = c.timezone.trim().parse().map_err(|_| {
+        invalid(
+            "checkins.timezone",
+            format!("\"{}\" is not a time zone like Europe/London", c.timezone),
+        )
+    })?;
+    let mut send_hours = Vec::new();
+    for (shift, window) in &c.send_hours {
+        let key = format!("checkins.send_hours.{shift}");
+        let shift = Shift::parse(shift)
+            .map_err(|_| invalid(&key, "is not a shift: use day, evening, night or rotating"))?;
+        send_hours.push((
+            shift,
+            SendWindow::parse(window).map_err(|e| invalid(&key, e))?,
+        ));
+    }
+    if c.who_sees.trim().is_empty() {
+        return Err(invalid(
+            "checkins.who_sees",
+            "must say who sees the answers",
+        ));
+    }
+    if c.lease_secs == 0 {
+        return Err(invalid("checkins.lease_secs", "must be above 0"));
+    }
+    let mut questions = Vec::new();
+    for (key, q) in c.questions {
+        let at = |field: &str| format!("checkins.questions.{key}.{field}");
+        let kind = match q.kind.as_str() {
+            "scale" => Kind::Scale {
+                min: q
+                    .min
+                    .ok_or_else(|| invalid(&at("min"), "is required for a scale"))?,
+                max: q
+                    .max
+                    .ok_or_else(|| invalid(&at("max"), "is required for a scale"))?,
+                labels: q.labels,
+            },
+            "yes_no" => Kind::YesNo,
+            "count" => Kind::Count {
+                max: q
+                    .max
+                    .ok_or_else(|| invalid(&at("max"), "is required for a count"))?,
+            },
+            "text" => Kind::Text {
+                max_chars: q
+                    .max_chars
+                    .ok_or_else(|| invalid(&at("max_chars"), "is required for text"))?,
+            },
+            other => {
+                return Err(invalid(
+                    &at("kind"),
+                    format!("\"{other}\" is not one of scale, yes_no, count, text"),
+                ));
+            }
+        };
+        questions.push(Question {
+            key,
+            text: q.text.trim().to_string(),
+            mentor_text: q.mentor_text.map(|t| t.trim().to_string()),
+            kind,
+            required: q.required,
+            mentee_only: q.mentee_only,
+            attribution: q.attribution,
+        });
+    }
+    let surveys = c
+        .surveys
+        .into_iter()
+        .map(|(key, s)| Survey {
+            key,
+            title: s.title,
+            questions: s.questions,
+        })
+        .collect();
+    let mut instruments = Vec::new();
+    for (key, i) in c.instruments {
+        let scoring = match i.scoring.as_str() {
+            "sum" => Scoring::Sum,
+            "mean" => Scoring::Mean,
+            _ => {
+                return Err(invalid(
+                    &format!("checkins.instruments.{key}.scoring"),
+                    "must be sum or mean",
+                ));
+            }
+        };
+        instruments.push(Instrument {
+            key,
+            name: i.name,
+            licence: i.licence,
+            scoring,
+            items: i.items,
+        });
+    }
+    let surveys = Surveys::new(questions, surveys, instruments).map_err(ConfigError)?;
+    Ok(CheckinSettings {
+        expire_after,
+        reminders,
+        timezone,
+        send_hours,
+        who_sees: c.who_sees.trim().to_string(),
+        tick_interval: std::time::Duration::from_millis(c.tick_interval_ms.max(10)),
+        lease: std::time::Duration::from_secs(c.lease_secs),
+        surveys,
+    })
+}
+
+fn check_health(h: RawHealth) -> Result<HealthSettings, ConfigError> {
+    if h.first_meeting_escalate_days < h.first_meeting_days {
+        return Err(invalid(
+            "health.first_meeting_escalate_days",
+            "must be at least health.first_meeting_days",
+        ));
+    }
+    if h.unanswered_in_a_row == 0 {
+        return Err(invalid("health.unanswered_in_a_row", "must be at least 1"));
+    }
+    let digest_at = chrono::NaiveTime::parse_from_str(h.digest_at.trim(), "%H:%M")
+        .map_err(|_| invalid("health.digest_at", "must be a time like 07:30"))?;
+    Ok(HealthSettings {
+        thresholds: Thresholds {
+            first_meeting_days: h.first_meeting_days,
+            first_meeting_escalate_days: h.first_meeting_escalate_days,
+            no_meeting_days: h.no_meeting_days,
+            fit_at_most: h.fit_at_most,
+            belonging_drop: h.belonging_drop,
+            belonging_at_most: h.belonging_at_most,
+            intent_to_stay_at_most: h.intent_to_stay_at_most,
+            burnout_at_least: h.burnout_at_least,
+            unanswered_in_a_row: h.unanswered_in_a_row,
+        },
+        digest_at,
+    })
 }
 
 #[cfg(test)]

@@ -138,6 +138,69 @@ pub fn plan(steps: &[Step], approved_at: DateTime<Utc>) -> Vec<Planned> {
     out
 }
 
+/// The local hours within which a person's check-in email may go out, e.g. `17:00-20:00` for
+/// people on nights. A window may wrap past midnight (`20:00-02:00`); `00:00-24:00` is any time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SendWindow {
+    /// Minutes after local midnight.
+    from: u32,
+    to: u32,
+}
+
+impl SendWindow {
+    pub const ANY_TIME: SendWindow = SendWindow { from: 0, to: 1440 };
+
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let bad = || format!("\"{input}\" is not a window like 17:00-20:00");
+        let minutes = |t: &str| -> Result<u32, String> {
+            let (h, m) = t.trim().split_once(':').ok_or_else(bad)?;
+            let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+            if m > 59 || h > 24 || (h == 24 && m > 0) {
+                return Err(bad());
+            }
+            Ok(h * 60 + m)
+        };
+        let (from, to) = input.split_once('-').ok_or_else(bad)?;
+        let (from, to) = (minutes(from)?, minutes(to)?);
+        if from == to || from == 1440 {
+            return Err(bad());
+        }
+        Ok(SendWindow { from, to })
+    }
+
+    fn contains(self, minute: u32) -> bool {
+        if self.from < self.to {
+            (self.from..self.to).contains(&minute)
+        } else {
+            minute >= self.from || minute < self.to
+        }
+    }
+
+    /// The first moment at or after `at` that falls inside the window, in `zone`'s local time.
+    pub fn next_open(self, at: DateTime<Utc>, zone: chrono_tz::Tz) -> DateTime<Utc> {
+        use chrono::{Duration, TimeZone, Timelike};
+        let local = at.with_timezone(&zone);
+        if self.contains(local.hour() * 60 + local.minute()) {
+            return at;
+        }
+        let opening = |date: chrono::NaiveDate| {
+            let naive = date.and_hms_opt(self.from / 60, self.from % 60, 0)?;
+            // A clock change can skip the opening minute: take the first moment after it.
+            (0..3).find_map(|h| {
+                zone.from_local_datetime(&(naive + Duration::hours(h)))
+                    .earliest()
+                    .map(|t| t.with_timezone(&Utc))
+            })
+        };
+        let today = local.date_naive();
+        [today, today + Duration::days(1), today + Duration::days(2)]
+            .into_iter()
+            .filter_map(opening)
+            .find(|t| *t > at)
+            .unwrap_or(at)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,5 +295,59 @@ mod tests {
             let after = After::parse(&format!("P{days}D")).expect("valid");
             prop_assert_eq!(after.from(at(2026, 1, 1)), at(2026, 1, 1) + chrono::Duration::days(i64::from(days)));
         }
+    }
+
+    #[test]
+    fn send_windows_wait_for_the_next_opening_in_local_time() {
+        let zone: chrono_tz::Tz = "Europe/London".parse().unwrap();
+        let night = SendWindow::parse("17:00-20:00").unwrap();
+        // 09:00 UTC in November is 09:00 in London: wait until 17:00 the same day.
+        let morning = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+        assert_eq!(
+            night.next_open(morning, zone),
+            Utc.with_ymd_and_hms(2026, 11, 25, 17, 0, 0).unwrap()
+        );
+        // In July London is UTC+1: 17:00 local is 16:00 UTC.
+        let july = Utc.with_ymd_and_hms(2026, 7, 1, 9, 0, 0).unwrap();
+        assert_eq!(
+            night.next_open(july, zone),
+            Utc.with_ymd_and_hms(2026, 7, 1, 16, 0, 0).unwrap()
+        );
+        // Inside the window: now. After it: tomorrow's opening.
+        let inside = Utc.with_ymd_and_hms(2026, 11, 25, 18, 30, 0).unwrap();
+        assert_eq!(night.next_open(inside, zone), inside);
+        let late = Utc.with_ymd_and_hms(2026, 11, 25, 21, 0, 0).unwrap();
+        assert_eq!(
+            night.next_open(late, zone),
+            Utc.with_ymd_and_hms(2026, 11, 26, 17, 0, 0).unwrap()
+        );
+        assert_eq!(SendWindow::ANY_TIME.next_open(late, zone), late);
+    }
+
+    #[test]
+    fn windows_may_wrap_past_midnight() {
+        let zone = chrono_tz::UTC;
+        let w = SendWindow::parse("22:00-02:00").unwrap();
+        let one_am = Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap();
+        assert_eq!(w.next_open(one_am, zone), one_am);
+        let noon = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap();
+        assert_eq!(
+            w.next_open(noon, zone),
+            Utc.with_ymd_and_hms(2026, 11, 25, 22, 0, 0).unwrap()
+        );
+        for bad in [
+            "",
+            "17-20",
+            "17:00",
+            "25:00-26:00",
+            "10:00-10:00",
+            "10:60-11:00",
+        ] {
+            assert!(SendWindow::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            SendWindow::parse("00:00-24:00").unwrap(),
+            SendWindow::ANY_TIME
+        );
     }
 }

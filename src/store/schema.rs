@@ -102,6 +102,8 @@ diesel::table! {
         message_id -> Text,
         lease_owner -> Nullable<Text>,
         lease_until -> Nullable<Timestamp>,
+        list_unsubscribe -> Nullable<Text>,
+        checkin_id -> Nullable<Text>,
     }
 }
 
@@ -153,14 +155,53 @@ diesel::table! {
         status -> Text,
         answered_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+        reminders_sent -> Integer,
+        next_reminder_at -> Nullable<Timestamp>,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    checkin_links (token_hash) {
+        token_hash -> Text,
+        checkin_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    answers (seq) {
+        seq -> BigInt,
+        checkin_id -> Text,
+        match_id -> Text,
+        person_id -> Text,
+        role -> Text,
+        step -> Text,
+        question -> Text,
+        number -> Nullable<Double>,
+        text -> Nullable<Text>,
+        answered_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reminder_optouts (person_id) {
+        person_id -> Text,
+        created_at -> Timestamp,
     }
 }
 
 diesel::joinable!(sessions -> coordinators (coordinator_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    answers,
     app_secrets,
+    checkin_links,
     checkins,
+    reminder_optouts,
     coordinators,
     sessions,
     login_failures,

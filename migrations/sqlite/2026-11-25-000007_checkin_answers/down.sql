@@ -1,0 +1,13 @@
+ALTER TABLE emails DROP COLUMN checkin_id;
+ALTER TABLE emails DROP COLUMN list_unsubscribe;
+DROP TABLE reminder_optouts;
+DROP TABLE answers;
+DROP TABLE checkin_links;
+DROP INDEX checkins_person;
+DROP INDEX checkins_reminders;
+ALTER TABLE checkins DROP COLUMN lease_until;
+ALTER TABLE checkins DROP COLUMN lease_owner;
+ALTER TABLE checkins DROP COLUMN next_reminder_at;
+ALTER TABLE checkins DROP COLUMN reminders_sent;
+ALTER TABLE checkins DROP COLUMN expires_at;
+ALTER TABLE checkins DROP COLUMN sent_at;
