@@ -6,6 +6,7 @@
 pub mod checkin;
 pub mod cursor;
 pub mod email;
+pub mod employment;
 pub mod field_error;
 pub mod health;
 pub mod input;
@@ -13,6 +14,7 @@ pub mod language;
 pub mod matches;
 pub mod matching;
 pub mod outbox;
+pub mod outcomes;
 pub mod password;
 pub mod profile;
 pub mod role;

@@ -1,0 +1,176 @@
+//! Answers per question: how many chose each answer, per step and respondent role, for the
+//! diverging bars. Free-text answers are shown only to groups of `min_cell_text` or more.
+
+use std::collections::BTreeMap;
+
+use super::cohort::Month;
+use super::{Cell, protect_cohorts};
+
+/// Answers counted in the database for one question, role, step, cohort and answer value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Count {
+    pub question: String,
+    pub role: String,
+    pub step: String,
+    pub cohort: Month,
+    pub value: f64,
+    pub n: u64,
+}
+
+/// A question asked of one role at one step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asked {
+    pub question: String,
+    pub role: String,
+    pub step: String,
+}
+
+/// How many chose each answer (whole-number answers: a scale point, or 1 for yes, 0 for no).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Distribution {
+    pub n: u64,
+    pub counts: BTreeMap<i64, u64>,
+}
+
+impl Distribution {
+    fn add(&mut self, value: i64, n: u64) {
+        self.n += n;
+        *self.counts.entry(value).or_default() += n;
+    }
+
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 {
+            return 0.0;
+        }
+        let sum: f64 = self.counts.iter().map(|(v, n)| *v as f64 * *n as f64).sum();
+        sum / self.n as f64
+    }
+
+    pub fn count(&self, value: i64) -> u64 {
+        self.counts.get(&value).copied().unwrap_or(0)
+    }
+}
+
+/// The distribution of each asked question that has answers, in the order asked, within
+/// one cohort or all. `forced` says which totals (of a cohort, or of all under `None`) are
+/// hidden in another report that shows the same answers; they stay hidden here.
+pub fn distributions(
+    counts: &[Count],
+    asked: &[Asked],
+    cohort: Option<Month>,
+    min_cell: u64,
+    forced: impl Fn(&Asked, Option<Month>) -> bool,
+) -> Vec<(Asked, Cell<Distribution>)> {
+    let mut by_key: BTreeMap<(&str, &str, &str), BTreeMap<Month, Distribution>> = BTreeMap::new();
+    for c in counts {
+        by_key
+            .entry((&c.question, &c.role, &c.step))
+            .or_default()
+            .entry(c.cohort)
+            .or_default()
+            .add(c.value.round() as i64, c.n);
+    }
+    asked
+        .iter()
+        .filter_map(|a| {
+            let by_cohort = by_key.get(&(a.question.as_str(), a.role.as_str(), a.step.as_str()))?;
+            let sizes: BTreeMap<Month, u64> = by_cohort.iter().map(|(m, d)| (*m, d.n)).collect();
+            let (hidden, total_hidden) = protect_cohorts(&sizes, |m| forced(a, m), min_cell);
+            let (value, is_hidden) = match cohort {
+                None => {
+                    let mut all = Distribution::default();
+                    for d in by_cohort.values() {
+                        for (v, n) in &d.counts {
+                            all.add(*v, *n);
+                        }
+                    }
+                    (all, total_hidden)
+                }
+                Some(m) => (by_cohort.get(&m)?.clone(), hidden.contains(&m)),
+            };
+            let cell = if is_hidden {
+                Cell::Suppressed
+            } else {
+                Cell::Shown(value)
+            };
+            Some((a.clone(), cell))
+        })
+        .collect()
+}
+
+/// Whether free text from a group of `respondents` may be shown.
+pub fn comments_visible(respondents: u64, min_cell_text: u64) -> bool {
+    respondents >= min_cell_text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(question: &str, cohort: &str, value: f64, n: u64) -> Count {
+        Count {
+            question: question.into(),
+            role: "mentee".into(),
+            step: "month1".into(),
+            cohort: Month::parse(cohort).expect("test value"),
+            value,
+            n,
+        }
+    }
+
+    fn asked(question: &str) -> Asked {
+        Asked {
+            question: question.into(),
+            role: "mentee".into(),
+            step: "month1".into(),
+        }
+    }
+
+    #[test]
+    fn distributions_per_cohort_and_overall() {
+        let counts = vec![
+            count("belonging", "2026-01", 4.0, 3),
+            count("belonging", "2026-01", 5.0, 3),
+            count("belonging", "2026-02", 2.0, 2),
+            count("belonging", "2026-03", 3.0, 7),
+            count("met", "2026-01", 1.0, 6),
+        ];
+        let questions = [asked("belonging"), asked("met"), asked("fit")];
+        let all = distributions(&counts, &questions, None, 5, |_, _| false);
+        assert_eq!(all.len(), 2, "no answers, no row");
+        let Cell::Shown(b) = &all[0].1 else { panic!() };
+        assert_eq!((b.n, b.count(4), b.count(2)), (15, 3, 2));
+        assert!((b.mean() - (12.0 + 15.0 + 4.0 + 21.0) / 15.0).abs() < 1e-9);
+        let feb = distributions(
+            &counts,
+            &questions,
+            Some(Month::parse("2026-02").expect("test value")),
+            5,
+            |_, _| false,
+        );
+        assert_eq!(feb[0].1, Cell::Suppressed);
+        let jan = distributions(
+            &counts,
+            &questions,
+            Some(Month::parse("2026-01").expect("test value")),
+            5,
+            |_, _| false,
+        );
+        assert_eq!(
+            jan[0].1,
+            Cell::Suppressed,
+            "January (6) is the complement of February (2)"
+        );
+        assert!(!jan[1].1.is_suppressed());
+        let forced = distributions(&counts, &questions, None, 5, |a, m| {
+            a.question == "belonging" && m.is_none()
+        });
+        assert_eq!(forced[0].1, Cell::Suppressed);
+    }
+
+    #[test]
+    fn comments_need_a_larger_group() {
+        assert!(!comments_visible(9, 10));
+        assert!(comments_visible(10, 10));
+    }
+}
