@@ -12,6 +12,7 @@ use crate::domain::profile::{
     Mentee, MenteeId, MenteeStatus, Mentor, MentorId, MentorStatus, ProfileKind, StatusChangeError,
 };
 use crate::domain::validate::{self, Rules};
+use crate::store::employment;
 use crate::store::profiles::{self as rows, Page};
 use crate::store::{AnyConnection, StoreError, exclusive_tx, now, write_tx};
 
@@ -288,6 +289,7 @@ pub async fn erase<P: Profile>(app: &App, id: Uuid) -> Result<(), AppError> {
                     matching::release_person(conn, id, at)?;
                 }
                 if rows::erase(conn, P::KIND, id, at)? {
+                    employment::forget_person(conn, &id.to_string())?;
                     Ok(())
                 } else {
                     Err(not_found::<P>(id))

@@ -20,7 +20,7 @@ pub struct BodyLimit(pub usize);
 /// A request body that is a JSON object.
 pub struct JsonObject(pub Map<String, Value>);
 
-fn is_json(content_type: &str) -> bool {
+pub fn is_json(content_type: &str) -> bool {
     let essence = content_type
         .split(';')
         .next()

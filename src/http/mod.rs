@@ -3,7 +3,9 @@
 pub mod api;
 pub mod auth;
 pub mod body;
+pub mod csv;
 pub mod fallback;
+pub mod feed;
 pub mod openapi;
 pub mod pages;
 pub mod problem;

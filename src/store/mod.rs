@@ -31,6 +31,7 @@ pub(crate) use match_scoped_page;
 mod connection;
 pub mod coordinators;
 pub mod emails;
+pub mod employment;
 mod error;
 pub mod matches;
 pub mod migrate;

@@ -194,6 +194,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    employment_events (seq) {
+        seq -> BigInt,
+        id -> Text,
+        person_id -> Nullable<Text>,
+        subject -> Text,
+        role -> Text,
+        event -> Text,
+        voluntary -> Nullable<Bool>,
+        occurred_on -> Date,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> coordinators (coordinator_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -201,6 +215,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     app_secrets,
     checkin_links,
     checkins,
+    employment_events,
     reminder_optouts,
     coordinators,
     sessions,

@@ -21,7 +21,7 @@ fn both_backends_have_the_same_migrations() {
 /// Selects through every column of every table, so a drift between `schema.rs` and the SQL
 /// fails here rather than in production.
 fn select_everything(db: &Db) -> Result<(), StoreError> {
-    use belong::store::schema::{api_tokens, profiles};
+    use belong::store::schema::{api_tokens, employment_events, profiles};
     db.run_blocking(|conn| {
         profiles::table
             .select(profiles::all_columns)
@@ -34,6 +34,19 @@ fn select_everything(db: &Db) -> Result<(), StoreError> {
             chrono::NaiveDateTime,
             Option<chrono::NaiveDateTime>,
         )>(conn)?;
+        employment_events::table
+            .select(employment_events::all_columns)
+            .load::<(
+                i64,
+                String,
+                Option<String>,
+                String,
+                String,
+                String,
+                Option<bool>,
+                chrono::NaiveDate,
+                chrono::NaiveDateTime,
+            )>(conn)?;
         Ok(())
     })
 }

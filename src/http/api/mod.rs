@@ -2,6 +2,7 @@
 
 pub mod checkins;
 pub mod emails;
+pub mod employment;
 pub mod matching;
 pub mod profile_body;
 pub mod profiles;
@@ -35,5 +36,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(matching::put_settings)
         .service(emails::list)
         .service(emails::retry)
-        .service(checkins::list);
+        .service(checkins::list)
+        .service(employment::create)
+        .service(employment::list);
 }

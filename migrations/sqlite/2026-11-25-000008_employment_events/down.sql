@@ -1,0 +1,2 @@
+DROP INDEX answers_latest;
+DROP TABLE employment_events;
