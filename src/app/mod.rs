@@ -6,6 +6,7 @@ pub mod coordinators;
 pub mod emails;
 pub mod employment;
 pub mod matching;
+pub mod outcomes;
 pub mod profiles;
 pub mod tokens;
 

@@ -24,6 +24,7 @@ use super::problem::{FieldErrorView, Problem};
         (name = "Matches", description = "Proposals and a coordinator's decisions on them"),
         (name = "Emails", description = "Introduction emails and their delivery"),
         (name = "Check-ins", description = "Check-ins planned over each pair's first year"),
+        (name = "Outcomes", description = "Belonging, check-in response, answers and retention, with small groups hidden"),
         (name = "Employment", description = "Hires, transfers and leavings from the HR system, for retention"),
         (name = "Service", description = "Health of the service"),
     )

@@ -35,6 +35,7 @@ pub mod employment;
 mod error;
 pub mod matches;
 pub mod migrate;
+pub mod outcomes;
 pub mod profiles;
 pub mod schema;
 pub mod secrets;

@@ -2,6 +2,7 @@
 //! PostgreSQL database, with typed helpers for its API.
 #![allow(dead_code)]
 
+pub mod seed;
 pub mod smtp;
 
 use std::net::{SocketAddr, TcpListener};

@@ -4,6 +4,7 @@ pub mod checkins;
 pub mod emails;
 pub mod employment;
 pub mod matching;
+pub mod outcomes;
 pub mod profile_body;
 pub mod profiles;
 pub mod service;
@@ -38,5 +39,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(emails::retry)
         .service(checkins::list)
         .service(employment::create)
-        .service(employment::list);
+        .service(employment::list)
+        .service(outcomes::belonging)
+        .service(outcomes::response_rates)
+        .service(outcomes::questions)
+        .service(outcomes::retention)
+        .service(outcomes::comments);
 }

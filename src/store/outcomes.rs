@@ -1,0 +1,205 @@
+//! The counts behind the outcomes, aggregated by the database (GROUP BY), never by loading
+//! every answer. One SQL text serves both backends: the cohort is the first seven characters
+//! of the approval time as text (`YYYY-MM`) on SQLite and PostgreSQL alike.
+//!
+//! Answers are counted once per person, step and question: if someone answered the same step
+//! in two matches (re-matched within the year), their latest answer counts.
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Double, Text};
+
+use super::{AnyConnection, StoreError};
+use crate::domain::outcomes::cohort::Month;
+use crate::domain::outcomes::{belonging, funnel, questions};
+
+const COHORT: &str = "SUBSTR(CAST(m.approved_at AS TEXT), 1, 7)";
+const LATEST: &str = "NOT EXISTS (SELECT 1 FROM answers b WHERE b.person_id = a.person_id \
+     AND b.step = a.step AND b.question = a.question AND b.seq > a.seq)";
+
+fn month(text: &str) -> Result<Month, StoreError> {
+    Month::parse(text).map_err(StoreError::Corrupt)
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+#[derive(QueryableByName)]
+struct BelongingRow {
+    #[diesel(sql_type = Text)]
+    step: String,
+    #[diesel(sql_type = Text)]
+    cohort: String,
+    #[diesel(sql_type = Text)]
+    site: String,
+    #[diesel(sql_type = Text)]
+    shift: String,
+    #[diesel(sql_type = Text)]
+    profession: String,
+    #[diesel(sql_type = Text)]
+    specialty: String,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+    #[diesel(sql_type = Double)]
+    total: f64,
+}
+
+/// Mentees' answers to `question` (a scale), per step, cohort and profile fields.
+pub fn belonging(
+    conn: &mut AnyConnection,
+    question: &str,
+) -> Result<Vec<belonging::Count>, StoreError> {
+    let sql = format!(
+        "SELECT a.step AS step, {COHORT} AS cohort, p.site AS site, p.shift AS shift, \
+                p.profession AS profession, p.specialty AS specialty, \
+                COUNT(*) AS n, SUM(a.number) AS total \
+         FROM answers a \
+         JOIN matches m ON m.id = a.match_id \
+         JOIN profiles p ON p.id = a.person_id \
+         WHERE a.question = {} AND a.role = 'mentee' AND a.number IS NOT NULL \
+           AND m.approved_at IS NOT NULL AND {LATEST} \
+         GROUP BY a.step, {COHORT}, p.site, p.shift, p.profession, p.specialty",
+        literal(question)?
+    );
+    diesel::sql_query(sql)
+        .load::<BelongingRow>(conn)?
+        .into_iter()
+        .map(|r| {
+            Ok(belonging::Count {
+                step: r.step,
+                cohort: month(&r.cohort)?,
+                groups: [r.site, r.shift, r.profession, r.specialty],
+                n: count(r.n),
+                sum: r.total,
+            })
+        })
+        .collect()
+}
+
+#[derive(QueryableByName)]
+struct AnswerRow {
+    #[diesel(sql_type = Text)]
+    question: String,
+    #[diesel(sql_type = Text)]
+    role: String,
+    #[diesel(sql_type = Text)]
+    step: String,
+    #[diesel(sql_type = Text)]
+    cohort: String,
+    #[diesel(sql_type = Double)]
+    value: f64,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// How many chose each answer to these questions, per role, step and cohort.
+pub fn answer_counts(
+    conn: &mut AnyConnection,
+    question_keys: &[&str],
+) -> Result<Vec<questions::Count>, StoreError> {
+    if question_keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys = question_keys
+        .iter()
+        .map(|k| literal(k))
+        .collect::<Result<Vec<_>, _>>()?
+        .join(", ");
+    let sql = format!(
+        "SELECT a.question AS question, a.role AS role, a.step AS step, {COHORT} AS cohort, \
+                a.number AS value, COUNT(*) AS n \
+         FROM answers a \
+         JOIN matches m ON m.id = a.match_id \
+         WHERE a.question IN ({keys}) AND a.number IS NOT NULL \
+           AND m.approved_at IS NOT NULL AND {LATEST} \
+         GROUP BY a.question, a.role, a.step, {COHORT}, a.number"
+    );
+    diesel::sql_query(sql)
+        .load::<AnswerRow>(conn)?
+        .into_iter()
+        .map(|r| {
+            Ok(questions::Count {
+                question: r.question,
+                role: r.role,
+                step: r.step,
+                cohort: month(&r.cohort)?,
+                value: r.value,
+                n: count(r.n),
+            })
+        })
+        .collect()
+}
+
+#[derive(QueryableByName)]
+struct StatusRow {
+    #[diesel(sql_type = Text)]
+    step: String,
+    #[diesel(sql_type = Text)]
+    cohort: String,
+    #[diesel(sql_type = Text)]
+    status: String,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// Check-ins per step, cohort and status.
+pub fn checkin_counts(conn: &mut AnyConnection) -> Result<Vec<funnel::Count>, StoreError> {
+    let sql = format!(
+        "SELECT c.step AS step, {COHORT} AS cohort, c.status AS status, COUNT(*) AS n \
+         FROM checkins c \
+         JOIN matches m ON m.id = c.match_id \
+         WHERE m.approved_at IS NOT NULL \
+         GROUP BY c.step, {COHORT}, c.status"
+    );
+    diesel::sql_query(sql)
+        .load::<StatusRow>(conn)?
+        .into_iter()
+        .map(|r| {
+            Ok(funnel::Count {
+                step: r.step,
+                cohort: month(&r.cohort)?,
+                status: r.status,
+                n: count(r.n),
+            })
+        })
+        .collect()
+}
+
+/// The free-text answers to `question` at `step` of people still on file, in alphabetical
+/// order (which says nothing about who wrote what, or when).
+pub fn comments(
+    conn: &mut AnyConnection,
+    question: &str,
+    step: &str,
+) -> Result<Vec<String>, StoreError> {
+    use super::schema::{answers, profiles};
+    let mut texts: Vec<String> = answers::table
+        .inner_join(profiles::table.on(profiles::id.eq(answers::person_id)))
+        .filter(answers::question.eq(question))
+        .filter(answers::step.eq(step))
+        .filter(profiles::erased_at.is_null())
+        .select(answers::text)
+        .load::<Option<String>>(conn)?
+        .into_iter()
+        .flatten()
+        .filter(|t| !t.trim().is_empty())
+        .collect();
+    texts.sort();
+    Ok(texts)
+}
+
+/// A question key as an SQL string literal. Keys are configuration codes (lower-case letters,
+/// digits, `_`); anything else is refused rather than quoted.
+fn literal(key: &str) -> Result<String, StoreError> {
+    if !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        Ok(format!("'{key}'"))
+    } else {
+        Err(StoreError::Corrupt(format!(
+            "\"{key}\" is not a question key"
+        )))
+    }
+}

@@ -1,0 +1,752 @@
+//! Outcomes through the API on both backends: belonging with small cells suppressed under
+//! every filter (also by subtraction), response rates, answers per question, comments,
+//! retention against a hand computation, CSV, and who may read them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, Days, NaiveDate};
+use serde_json::{Value, json};
+
+use crate::common::seed::{Person, Seed, Value as Answer};
+use crate::common::{Backend, TestApp, send, spawn};
+use crate::on_both_backends;
+
+on_both_backends!(
+    belonging_is_suppressed_under_every_filter,
+    response_rates_and_answers_per_question,
+    comments_only_for_large_groups,
+    retention_matches_the_hand_computation,
+    csv_downloads,
+    who_may_read_outcomes,
+    bad_queries_are_refused
+);
+
+const JAN: &str = "2026-01-10 09:00:00";
+const FEB: &str = "2026-02-10 09:00:00";
+
+fn person(
+    site: &'static str,
+    shift: &'static str,
+    profession: &'static str,
+    specialty: &'static str,
+) -> Person {
+    Person {
+        site,
+        shift,
+        profession,
+        specialty,
+    }
+}
+
+/// Two cohorts of mentees answering the belonging question at month 1, with one small
+/// group (4 in the south site in January); month 3 has only three answers in all.
+fn belonging_seed() -> Seed {
+    let mut seed = Seed::new();
+    let groups: [(&str, Person, &[f64]); 6] = [
+        (
+            JAN,
+            person("north_campus", "day", "registered_nurse", "emergency"),
+            &[4., 4., 5., 3., 4., 4.],
+        ),
+        (
+            JAN,
+            person("south_campus", "day", "registered_nurse", "intensive_care"),
+            &[2., 3., 2., 3.],
+        ),
+        (
+            JAN,
+            person(
+                "community_clinic",
+                "night",
+                "licensed_practical_nurse",
+                "emergency",
+            ),
+            &[3.; 7],
+        ),
+        (
+            FEB,
+            person("north_campus", "day", "registered_nurse", "emergency"),
+            &[4.; 8],
+        ),
+        (
+            FEB,
+            person(
+                "south_campus",
+                "night",
+                "registered_nurse",
+                "intensive_care",
+            ),
+            &[2.; 9],
+        ),
+        (
+            FEB,
+            person(
+                "community_clinic",
+                "night",
+                "licensed_practical_nurse",
+                "emergency",
+            ),
+            &[5.; 6],
+        ),
+    ];
+    for (i, (approved, p, answers)) in groups.iter().enumerate() {
+        for (j, a) in answers.iter().enumerate() {
+            let pair = seed.pair(*p, approved);
+            seed.belonging(&pair, "month1", *a);
+            if i == 0 && j < 3 {
+                seed.belonging(&pair, "month3", 4.0);
+            }
+        }
+    }
+    seed
+}
+
+fn items(view: &Value) -> Vec<Value> {
+    view["items"].as_array().cloned().unwrap_or_default()
+}
+
+fn cell<'a>(view: &'a Value, step: &str, group: &str) -> Option<&'a Value> {
+    view["items"]
+        .as_array()?
+        .iter()
+        .find(|i| i["step"] == step && i["group"] == group)
+}
+
+fn total<'a>(view: &'a Value, step: &str) -> Option<&'a Value> {
+    view["totals"]
+        .as_array()?
+        .iter()
+        .find(|t| t["step"] == step)
+}
+
+fn hidden(v: &Value) -> bool {
+    v["suppressed"] == true
+}
+
+/// The shape of the contract: `{step, group, n, mean}` or `{step, group, suppressed: true}`.
+fn check_shape(item: &Value) {
+    let keys: BTreeSet<&str> = item
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    if hidden(item) {
+        assert_eq!(
+            keys,
+            BTreeSet::from(["step", "group", "suppressed"]),
+            "{item}"
+        );
+    } else {
+        assert_eq!(
+            keys,
+            BTreeSet::from(["step", "group", "n", "mean"]),
+            "{item}"
+        );
+        assert!(
+            item["n"].as_u64().expect("n") >= 5,
+            "a shown cell has 5 or more: {item}"
+        );
+    }
+}
+
+async fn view(app: &TestApp, group_by: Option<&str>, cohort: Option<&str>) -> Value {
+    let mut query = Vec::new();
+    if let Some(g) = group_by {
+        query.push(format!("group_by={g}"));
+    }
+    if let Some(c) = cohort {
+        query.push(format!("cohort={c}"));
+    }
+    let (status, body) = app
+        .get_json(&format!("/api/v1/outcomes/belonging?{}", query.join("&")))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+async fn belonging_is_suppressed_under_every_filter(backend: Backend) {
+    let app = spawn(backend).await;
+    belonging_seed().write(&app.app.db);
+
+    // The whole programme by site: every site has 13 or more answers.
+    let by_site = view(&app, Some("site"), None).await;
+    assert_eq!(by_site["group_by"], "site");
+    assert_eq!(by_site["min_cell"], 5);
+    assert_eq!(
+        by_site["steps"],
+        json!(["month1", "month3", "month6", "month9", "month12"])
+    );
+    let mean = |v: &Value| v["mean"].as_f64().expect("mean");
+    let north = cell(&by_site, "month1", "north_campus").expect("north");
+    assert_eq!(north["n"], 14);
+    assert!((mean(north) - 4.0).abs() < 1e-9);
+    let south = cell(&by_site, "month1", "south_campus").expect("south");
+    assert_eq!(south["n"], 13);
+    assert!((mean(south) - 28.0 / 13.0).abs() < 1e-9);
+    let month1 = total(&by_site, "month1").expect("total");
+    assert_eq!(month1["n"], 40);
+    // Month 3: three answers in all, so nothing about it is shown.
+    assert!(hidden(
+        cell(&by_site, "month3", "north_campus").expect("month 3")
+    ));
+    assert!(hidden(total(&by_site, "month3").expect("month 3 total")));
+
+    // January by site: the south site has 4 (hidden); January's total and the community
+    // clinic are shown, so north is hidden too (else 17 − 7 − north = south).
+    let jan = view(&app, Some("site"), Some("2026-01")).await;
+    assert!(hidden(cell(&jan, "month1", "south_campus").expect("south")));
+    assert!(hidden(cell(&jan, "month1", "north_campus").expect("north")));
+    let community = cell(&jan, "month1", "community_clinic").expect("community");
+    assert_eq!((community["n"].clone(), mean(community)), (json!(7), 3.0));
+    assert_eq!(total(&jan, "month1").expect("total")["n"], 17);
+    // …and north overall minus north in January would give north in February, and so on:
+    // February's north and south are hidden as well.
+    let feb = view(&app, Some("site"), Some("2026-02")).await;
+    assert!(hidden(cell(&feb, "month1", "north_campus").expect("north")));
+    assert!(hidden(cell(&feb, "month1", "south_campus").expect("south")));
+    // Specialty: intensive care in January is the same 4 people.
+    let jan_specialty = view(&app, Some("specialty"), Some("2026-01")).await;
+    assert!(hidden(
+        cell(&jan_specialty, "month1", "intensive_care").expect("icu")
+    ));
+
+    // Every combination of group_by and cohort, checked for what a reader could compute.
+    let mut views = BTreeMap::new();
+    for group_by in [
+        None,
+        Some("site"),
+        Some("shift"),
+        Some("profession"),
+        Some("specialty"),
+        Some("cohort"),
+    ] {
+        for cohort in [None, Some("2026-01"), Some("2026-02")] {
+            views.insert((group_by, cohort), view(&app, group_by, cohort).await);
+        }
+    }
+    for ((group_by, cohort), v) in &views {
+        for item in items(v) {
+            check_shape(&item);
+        }
+        for t in v["totals"].as_array().expect("totals") {
+            let step = t["step"].as_str().expect("step");
+            let in_step: Vec<Value> = items(v).into_iter().filter(|i| i["step"] == step).collect();
+            let hidden_cells = in_step.iter().filter(|i| hidden(i)).count();
+            if !hidden(t) {
+                assert_ne!(
+                    hidden_cells, 1,
+                    "{group_by:?} {cohort:?} {step}: one hidden cell beside a shown total"
+                );
+                if hidden_cells == 0 {
+                    let sum: u64 = in_step.iter().map(|i| i["n"].as_u64().unwrap_or(0)).sum();
+                    assert_eq!(Some(sum), t["n"].as_u64(), "cells add up to the total");
+                }
+            }
+        }
+    }
+    // Across filters: a group shown overall must not have exactly one cohort hidden.
+    for group_by in ["site", "shift", "profession", "specialty"] {
+        let overall = &views[&(Some(group_by), None)];
+        for item in items(overall).iter().filter(|i| !hidden(i)) {
+            let (step, group) = (&item["step"], &item["group"]);
+            let per_cohort: Vec<Option<Value>> = ["2026-01", "2026-02"]
+                .iter()
+                .map(|c| {
+                    items(&views[&(Some(group_by), Some(*c))])
+                        .into_iter()
+                        .find(|i| &i["step"] == step && &i["group"] == group)
+                })
+                .collect();
+            let hidden_cohorts = per_cohort.iter().flatten().filter(|i| hidden(i)).count();
+            assert_ne!(
+                hidden_cohorts, 1,
+                "{group_by} {group} {step}: overall minus the other cohort gives the hidden one"
+            );
+        }
+    }
+    // The same figure is shown alike everywhere: a cohort's total, and its item when grouped
+    // by cohort.
+    let by_cohort = &views[&(Some("cohort"), None)];
+    for c in ["2026-01", "2026-02"] {
+        for g in [None, Some("site"), Some("shift"), Some("specialty")] {
+            let t = total(&views[&(g, Some(c))], "month1")
+                .expect("total")
+                .clone();
+            let as_item = cell(by_cohort, "month1", c).expect("cohort item");
+            assert_eq!(hidden(&t), hidden(as_item), "{c} {g:?}");
+            assert_eq!(t["n"], as_item["n"]);
+        }
+    }
+    let everyone = &views[&(None, None)];
+    assert_eq!(items(everyone).len(), 2);
+    assert_eq!(cell(everyone, "month1", "all").expect("all")["n"], 40);
+    assert_eq!(
+        by_site["groups"][0],
+        json!({"group": "community_clinic", "label": "Community Clinic"})
+    );
+}
+
+async fn response_rates_and_answers_per_question(backend: Backend) {
+    let app = spawn(backend).await;
+    let mut seed = Seed::new();
+    // January: 6 pairs; the mentee answers day 14 (fit 4, 5, 5, 2, 4, 4), the mentor's
+    // check-ins expire for two and stay open for the rest. February: 2 pairs, sent.
+    for (i, fit) in [4., 5., 5., 2., 4., 4.].into_iter().enumerate() {
+        let pair = seed.pair(Person::default(), JAN);
+        seed.checkin(
+            &pair,
+            "mentee",
+            "day14",
+            "answered",
+            &[("fit", Answer::Number(fit)), ("met", Answer::Number(1.0))],
+        );
+        seed.checkin(
+            &pair,
+            "mentor",
+            "day14",
+            if i < 2 { "expired" } else { "sent" },
+            &[],
+        );
+        seed.checkin(&pair, "mentee", "month1", "scheduled", &[]);
+        seed.checkin(&pair, "mentor", "month1", "cancelled", &[]);
+    }
+    for _ in 0..2 {
+        let pair = seed.pair(Person::default(), FEB);
+        seed.checkin(&pair, "mentee", "day14", "sent", &[]);
+    }
+    seed.write(&app.app.db);
+
+    let (status, rates) = app.get_json("/api/v1/outcomes/response-rates").await;
+    assert_eq!(status, 200, "{rates}");
+    assert_eq!(
+        rates["items"][0],
+        json!({"step": "day14", "invited": 14, "delivered": 14, "answered": 6, "expired": 2,
+               "awaiting": 6, "scheduled": 0, "response_rate": 6.0 / 14.0})
+    );
+    assert_eq!(
+        rates["items"][1],
+        json!({"step": "month1", "invited": 6, "delivered": 0, "answered": 0, "expired": 0,
+               "awaiting": 0, "scheduled": 6, "response_rate": null})
+    );
+    assert_eq!(rates["cohorts"], json!(["2026-01", "2026-02"]));
+    // February alone has 2 invitations: hidden, and January (12) with it, since the total
+    // minus January would give February.
+    let (_, feb) = app
+        .get_json("/api/v1/outcomes/response-rates?cohort=2026-02")
+        .await;
+    assert_eq!(feb["items"], json!([{"step": "day14", "suppressed": true}]));
+    let (_, jan) = app
+        .get_json("/api/v1/outcomes/response-rates?cohort=2026-01")
+        .await;
+    assert_eq!(
+        jan["items"][0],
+        json!({"step": "day14", "suppressed": true})
+    );
+    assert_eq!(jan["items"][1]["invited"], 6, "month 1 has only January");
+
+    let (status, questions) = app.get_json("/api/v1/outcomes/questions").await;
+    assert_eq!(status, 200, "{questions}");
+    let fit = questions["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["question"] == "fit" && i["step"] == "day14" && i["role"] == "mentee")
+        .expect("fit")
+        .clone();
+    assert_eq!(fit["n"], 6);
+    assert!((fit["mean"].as_f64().expect("mean") - 4.0).abs() < 1e-9);
+    let counts: Vec<(i64, u64)> = fit["counts"]
+        .as_array()
+        .expect("counts")
+        .iter()
+        .map(|c| {
+            (
+                c["value"].as_i64().unwrap_or(0),
+                c["count"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(counts, [(1, 0), (2, 1), (3, 0), (4, 3), (5, 2)]);
+    assert_eq!(fit["counts"][4]["label"], "Very well");
+    let info = questions["questions"]
+        .as_array()
+        .expect("questions")
+        .iter()
+        .find(|q| q["key"] == "met")
+        .expect("met");
+    assert_eq!(info["kind"], "yes_no");
+    // Nobody answered at month 1: no rows for it.
+    assert!(
+        questions["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|i| i["step"] == "day14")
+    );
+}
+
+async fn comments_only_for_large_groups(backend: Backend) {
+    let app = spawn(backend).await;
+    let mut seed = Seed::new();
+    let mut pairs = Vec::new();
+    for i in 0..9 {
+        let pair = seed.pair(Person::default(), JAN);
+        seed.checkin(
+            &pair,
+            "mentee",
+            "month3",
+            "answered",
+            &[(
+                "comment",
+                Answer::Text(format!("Comment {i}: night shifts are long")),
+            )],
+        );
+        pairs.push(pair);
+    }
+    seed.write(&app.app.db);
+    let (status, c) = app.get_json("/api/v1/outcomes/comments?step=month3").await;
+    assert_eq!(status, 200, "{c}");
+    assert_eq!(
+        c,
+        json!({"step": "month3", "min_cell_text": 10, "suppressed": true})
+    );
+    let mut seed = Seed::new();
+    let pair = seed.pair(Person::default(), FEB);
+    seed.checkin(
+        &pair,
+        "mentor",
+        "month3",
+        "answered",
+        &[("comment", Answer::Text("A good pairing".into()))],
+    );
+    seed.write(&app.app.db);
+    let (_, c) = app.get_json("/api/v1/outcomes/comments?step=month3").await;
+    let texts = c["comments"].as_array().expect("comments");
+    assert_eq!(texts.len(), 10);
+    assert_eq!(
+        texts[0], "A good pairing",
+        "alphabetical: no order by person or time"
+    );
+    assert!(c.get("suppressed").is_none());
+    // An erased person's words are not shown again.
+    assert_eq!(
+        app.delete(&format!("/api/v1/mentees/{}", pairs[0].mentee_id))
+            .await,
+        204
+    );
+    let (_, c) = app.get_json("/api/v1/outcomes/comments?step=month3").await;
+    let texts = c["comments"].as_array().expect("comments");
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t.as_str().unwrap_or_default().starts_with("Comment 0"))
+    );
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+fn close(v: &Value, expected: f64) -> bool {
+    v.as_f64().is_some_and(|x| (x - expected).abs() < 0.001)
+}
+
+async fn hire_and_leave(
+    app: &TestApp,
+    n: usize,
+    hired: NaiveDate,
+    left: Option<(NaiveDate, bool)>,
+) -> String {
+    let id = app.mentee(n, json!({})).await;
+    let mut events = vec![json!({"person_id": id, "event": "hired", "occurred_on": hired})];
+    if let Some((on, voluntary)) = left {
+        events.push(
+            json!({"person_id": id, "event": "left", "voluntary": voluntary, "occurred_on": on}),
+        );
+    }
+    let (status, body) = app
+        .post_json("/api/v1/employment-events", &Value::Array(events))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    id
+}
+
+/// Two cohorts, worked out by hand (see the table in each step):
+///
+/// Recent cohort, hired on the 1st of the month 200–231 days ago, 8 people: left on days
+/// 30 (voluntary), 60 (involuntary), 60 (voluntary), 150 (voluntary); four still employed,
+/// followed until today (day d ≥ 200). One of the leavers had transferred on day 10 first.
+///
+/// | day | at risk | exits | retention | voluntary exits | voluntary retention |
+/// |-----|---------|-------|-----------|-----------------|---------------------|
+/// | 30  | 8       | 1     | 7/8 = 0.875 | 1             | 0.875               |
+/// | 60  | 7       | 2     | 0.875·5/7 = 0.625 | 1       | 0.875·6/7 = 0.75    |
+/// | 150 | 5       | 1     | 0.625·4/5 = 0.5 | 1         | 0.75·4/5 = 0.6      |
+///
+/// March 2024, 6 people: left on day 100 (voluntary), day 200 (involuntary), day 400
+/// (voluntary, after the first year: retained); three still employed.
+/// Retention at 12 months 5/6·4/5 = 0.6667; voluntary 5/6 = 0.8333.
+///
+/// Everyone (14): exits on days 30, 60 (2), 100, 150, 200 with 14, 13, 11, 10, 9 at risk:
+/// 13/14 · 11/13 · 10/11 · 9/10 · 8/9 = 8/14 = 0.5714. Voluntary: 13/14 · 12/13 · 10/11 ·
+/// 9/10 = 0.7013.
+async fn retention_matches_the_hand_computation(backend: Backend) {
+    let app = spawn(backend).await;
+    let today = chrono::Utc::now().date_naive();
+    let back = today - Days::new(200);
+    let recent = NaiveDate::from_ymd_opt(back.year(), back.month(), 1).expect("first day");
+    let d0 = (today - recent).num_days();
+    let day = |d: u64| recent + Days::new(d);
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        n
+    };
+    let a = hire_and_leave(&app, next(), recent, Some((day(30), true))).await;
+    let (status, _) = app
+        .post_json(
+            "/api/v1/employment-events",
+            &json!({"person_id": a, "event": "transferred", "occurred_on": day(10)}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    hire_and_leave(&app, next(), recent, Some((day(60), false))).await;
+    hire_and_leave(&app, next(), recent, Some((day(60), true))).await;
+    hire_and_leave(&app, next(), recent, Some((day(150), true))).await;
+    for _ in 0..4 {
+        hire_and_leave(&app, next(), recent, None).await;
+    }
+    let march = date("2024-03-04");
+    hire_and_leave(&app, next(), march, Some((date("2024-06-12"), true))).await;
+    hire_and_leave(&app, next(), march, Some((date("2024-09-20"), false))).await;
+    hire_and_leave(&app, next(), march, Some((date("2025-04-08"), true))).await;
+    for _ in 0..3 {
+        hire_and_leave(&app, next(), march, None).await;
+    }
+    // A mentor's hire is not a newcomer's.
+    let mentor = app.mentor(1, json!({})).await;
+    app.post_json(
+        "/api/v1/employment-events",
+        &json!({"person_id": mentor, "event": "hired", "occurred_on": "2024-03-11"}),
+    )
+    .await;
+
+    let (status, r) = app.get_json("/api/v1/outcomes/retention").await;
+    assert_eq!(status, 200, "{r}");
+    assert!(close(&r["benchmark"], 0.825));
+    assert_eq!(r["window_days"], 365);
+    let cohorts = r["cohorts"].as_array().expect("cohorts");
+    assert_eq!(cohorts.len(), 2, "{r}");
+    let (old, new) = (&cohorts[0], &cohorts[1]);
+    assert_eq!(old["cohort"], "2024-03");
+    assert_eq!(new["cohort"], recent.format("%Y-%m").to_string());
+
+    assert_eq!(
+        (
+            new["n"].clone(),
+            new["exits"].clone(),
+            new["voluntary_exits"].clone()
+        ),
+        (json!(8), json!(4), json!(3))
+    );
+    assert_eq!(new["followed_days"], d0);
+    assert!(new["retention_12m"].is_null(), "not followed a year yet");
+    assert!(close(&new["retention_so_far"], 0.5));
+    assert!(close(&new["voluntary_retention_so_far"], 0.6));
+    let curve: Vec<(u64, u64, u64, u64)> = new["curve"]
+        .as_array()
+        .expect("curve")
+        .iter()
+        .map(|p| {
+            (
+                p["day"].as_u64().unwrap_or(0),
+                p["at_risk"].as_u64().unwrap_or(0),
+                p["exits"].as_u64().unwrap_or(0),
+                p["voluntary_exits"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(curve, [(30, 8, 1, 1), (60, 7, 2, 1), (150, 5, 1, 1)]);
+    for (i, (all, voluntary)) in [(0.875, 0.875), (0.625, 0.75), (0.5, 0.6)]
+        .into_iter()
+        .enumerate()
+    {
+        assert!(
+            close(&new["curve"][i]["retention"], all),
+            "{}",
+            new["curve"][i]
+        );
+        assert!(close(&new["curve"][i]["voluntary_retention"], voluntary));
+    }
+
+    assert_eq!(old["n"], 6);
+    assert_eq!(old["followed_days"], 365);
+    assert!(close(&old["retention_12m"], 4.0 / 6.0), "{old}");
+    assert!(close(&old["voluntary_retention_12m"], 5.0 / 6.0));
+
+    let all = &r["all"];
+    assert_eq!(
+        (all["cohort"].clone(), all["n"].clone()),
+        (json!("all"), json!(14))
+    );
+    assert!(close(&all["retention_12m"], 8.0 / 14.0), "{all}");
+    assert!(close(
+        &all["voluntary_retention_12m"],
+        13.0 / 14.0 * 12.0 / 13.0 * 10.0 / 11.0 * 9.0 / 10.0
+    ));
+
+    // A third cohort of two: hidden, and so is the next smallest (March, 6), or everyone
+    // minus the others would give it away.
+    hire_and_leave(&app, next(), date("2025-05-05"), None).await;
+    hire_and_leave(
+        &app,
+        next(),
+        date("2025-05-05"),
+        Some((date("2025-07-01"), true)),
+    )
+    .await;
+    let (_, r) = app.get_json("/api/v1/outcomes/retention").await;
+    let cohorts = r["cohorts"].as_array().expect("cohorts");
+    assert_eq!(cohorts[0], json!({"cohort": "2024-03", "suppressed": true}));
+    assert_eq!(cohorts[1], json!({"cohort": "2025-05", "suppressed": true}));
+    assert_eq!(cohorts[2]["n"], 8);
+    assert_eq!(r["all"]["n"], 16);
+    let (_, one) = app
+        .get_json(&format!(
+            "/api/v1/outcomes/retention?cohort={}",
+            recent.format("%Y-%m")
+        ))
+        .await;
+    assert_eq!(one["cohorts"].as_array().map(Vec::len), Some(1));
+}
+
+async fn csv_downloads(backend: Backend) {
+    let app = spawn(backend).await;
+    belonging_seed().write(&app.app.db);
+    let get = |path: &str, accept: Option<&str>| {
+        let mut req = app.req(reqwest::Method::GET, path);
+        if let Some(a) = accept {
+            req = req.header("Accept", a);
+        }
+        req.send()
+    };
+    for (path, accept, header) in [
+        (
+            "/api/v1/outcomes/belonging?group_by=site&cohort=2026-01&format=csv",
+            None,
+            "step,group,label,n,mean,suppressed",
+        ),
+        (
+            "/api/v1/outcomes/belonging?group_by=site&cohort=2026-01",
+            Some("text/csv"),
+            "step,group,label,n,mean,suppressed",
+        ),
+        (
+            "/api/v1/outcomes/response-rates?format=csv",
+            None,
+            "step,invited,delivered,answered,expired,awaiting,scheduled,response_rate,suppressed",
+        ),
+        (
+            "/api/v1/outcomes/questions?format=csv",
+            None,
+            "question,role,step,value,label,count,n,suppressed",
+        ),
+        (
+            "/api/v1/outcomes/retention?format=csv",
+            None,
+            "cohort,n,exits,voluntary_exits,followed_days,retention_12m,voluntary_retention_12m,retention_so_far,voluntary_retention_so_far,benchmark,suppressed",
+        ),
+    ] {
+        let response = get(path, accept).await.expect("request");
+        assert_eq!(response.status(), 200, "{path}");
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            content_type.starts_with("text/csv"),
+            "{path}: {content_type}"
+        );
+        let text = response.text().await.expect("text");
+        assert_eq!(text.lines().next(), Some(header), "{path}");
+        if path.contains("belonging") {
+            assert!(
+                text.contains("month1,south_campus,South Campus,,,true\r\n"),
+                "a hidden cell has no numbers: {text}"
+            );
+            assert!(
+                text.contains("month1,community_clinic,Community Clinic,7,3,false\r\n"),
+                "{text}"
+            );
+        }
+    }
+    let (status, json) = send(
+        app.req(
+            reqwest::Method::GET,
+            "/api/v1/outcomes/belonging?format=json",
+        )
+        .header("Accept", "text/csv"),
+    )
+    .await;
+    assert_eq!(status, 200, "format wins over Accept: {json}");
+}
+
+async fn who_may_read_outcomes(backend: Backend) {
+    let app = spawn(backend).await;
+    for path in [
+        "/api/v1/outcomes/belonging?group_by=shift",
+        "/api/v1/outcomes/response-rates",
+        "/api/v1/outcomes/questions",
+        "/api/v1/outcomes/retention",
+        "/api/v1/outcomes/comments?step=month1",
+    ] {
+        let (status, problem) = send(app.client.get(app.url(path))).await;
+        assert_eq!(status, 401, "{path}");
+        assert_eq!(problem["type"], "urn:belong:problem:unauthorized");
+        let (status, _) = send(
+            app.client
+                .get(app.url(path))
+                .bearer_auth("belong_not-a-token"),
+        )
+        .await;
+        assert_eq!(status, 401, "{path}");
+        let (status, body) =
+            send(app.client.get(app.url(path)).bearer_auth(&app.integration)).await;
+        let expected = if path.contains("comments") { 403 } else { 200 };
+        assert_eq!(status, expected, "{path}: {body}");
+        let (status, _) = app.get_json(path).await;
+        assert_eq!(status, 200, "{path}");
+    }
+}
+
+async fn bad_queries_are_refused(backend: Backend) {
+    let app = spawn(backend).await;
+    for (path, field) in [
+        ("/api/v1/outcomes/belonging?group_by=ward", "group_by"),
+        ("/api/v1/outcomes/belonging?group_by=SITE", "group_by"),
+        (
+            "/api/v1/outcomes/belonging?group_by=site&cohort=2026-13",
+            "cohort",
+        ),
+        ("/api/v1/outcomes/belonging?format=xml", "format"),
+        ("/api/v1/outcomes/belonging?colour=blue", "colour"),
+        ("/api/v1/outcomes/response-rates?group_by=site", "group_by"),
+        ("/api/v1/outcomes/questions?cohort=last-year", "cohort"),
+        ("/api/v1/outcomes/retention?cohort=2026", "cohort"),
+        ("/api/v1/outcomes/comments", "step"),
+        ("/api/v1/outcomes/comments?step=month7", "step"),
+        ("/api/v1/outcomes/comments?step=month1&format=csv", "format"),
+    ] {
+        let (status, problem) = app.get_json(path).await;
+        assert_eq!(status, 422, "{path}: {problem}");
+        assert_eq!(problem["type"], "urn:belong:problem:validation");
+        assert_eq!(problem["errors"][0]["field"], field, "{path}: {problem}");
+    }
+    let (status, problem) = app
+        .get_json("/api/v1/outcomes/belonging?group_by=%zz")
+        .await;
+    assert!(status == 400 || status == 422, "{status}: {problem}");
+}

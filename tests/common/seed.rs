@@ -1,0 +1,221 @@
+//! Fast seeding of outcomes data straight into the store: profiles, approved matches, their
+//! check-ins and answers, written as multi-row INSERTs (the same SQL on both backends). For
+//! the large data sets of benchmarks and for exact, hand-checkable figures in tests.
+
+use belong::store::{AnyConnection, Db, StoreError};
+use diesel::connection::SimpleConnection;
+
+/// The profile fields outcomes are grouped by.
+#[derive(Debug, Clone, Copy)]
+pub struct Person {
+    pub site: &'static str,
+    pub shift: &'static str,
+    pub profession: &'static str,
+    pub specialty: &'static str,
+}
+
+impl Default for Person {
+    fn default() -> Self {
+        Person {
+            site: "north_campus",
+            shift: "night",
+            profession: "registered_nurse",
+            specialty: "emergency",
+        }
+    }
+}
+
+/// An answer value.
+#[derive(Debug, Clone)]
+pub enum Value {
+    Number(f64),
+    Text(String),
+}
+
+/// The ids of a seeded pair.
+#[derive(Debug, Clone)]
+pub struct Pair {
+    pub match_id: String,
+    pub mentee_id: String,
+    pub mentor_id: String,
+    approved_at: String,
+}
+
+/// Rows to insert, kept per table until [`Seed::write`].
+#[derive(Default)]
+pub struct Seed {
+    profiles: Vec<String>,
+    matches: Vec<String>,
+    checkins: Vec<String>,
+    answers: Vec<String>,
+    /// Answers added so far.
+    pub answer_count: usize,
+}
+
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+fn id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// The survey a default step asks.
+fn survey(step: &str) -> &'static str {
+    if step == "day14" {
+        "first_meeting"
+    } else {
+        "pulse"
+    }
+}
+
+impl Seed {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn profile(&mut self, role: &str, p: &Person, at: &str) -> String {
+        let pid = id();
+        let n = self.profiles.len();
+        let (capacity, years, status) = if role == "mentor" {
+            ("2", "10", "active")
+        } else {
+            ("NULL", "NULL", "matched")
+        };
+        self.profiles.push(format!(
+            "({}, '{role}', 'Seeded {role} {n}', 'seeded.{role}.{n}.{pid}@example.org', {}, {}, {}, {}, \
+             'either', {capacity}, {years}, '{status}', {at}, {at})",
+            quote(&pid),
+            quote(p.profession),
+            quote(p.specialty),
+            quote(p.site),
+            quote(p.shift),
+            at = quote(at),
+        ));
+        pid
+    }
+
+    /// A mentee with these fields, a mentor, and their match approved at `approved_at`
+    /// (`YYYY-MM-DD HH:MM:SS`).
+    pub fn pair(&mut self, mentee: Person, approved_at: &str) -> Pair {
+        let mentee_id = self.profile("mentee", &mentee, approved_at);
+        let mentor_id = self.profile("mentor", &Person::default(), approved_at);
+        let match_id = id();
+        self.matches.push(format!(
+            "({}, {}, {}, 'approved', 5000, '[]', {at}, {at}, {at})",
+            quote(&match_id),
+            quote(&mentee_id),
+            quote(&mentor_id),
+            at = quote(approved_at),
+        ));
+        Pair {
+            match_id,
+            mentee_id,
+            mentor_id,
+            approved_at: approved_at.to_string(),
+        }
+    }
+
+    /// One person's check-in at `step` in `status`; answers are stored when given (the status
+    /// should then be `answered`).
+    pub fn checkin(
+        &mut self,
+        pair: &Pair,
+        role: &str,
+        step: &str,
+        status: &str,
+        answers: &[(&str, Value)],
+    ) {
+        let checkin_id = id();
+        let person = if role == "mentee" {
+            &pair.mentee_id
+        } else {
+            &pair.mentor_id
+        };
+        let at = quote(&pair.approved_at);
+        let answered_at = if status == "answered" {
+            at.clone()
+        } else {
+            "NULL".into()
+        };
+        let sent_at = if status == "scheduled" || status == "cancelled" {
+            "NULL".to_string()
+        } else {
+            at.clone()
+        };
+        self.checkins.push(format!(
+            "({}, {}, {}, '{role}', {}, '{}', {at}, {}, {answered_at}, {at}, {sent_at})",
+            quote(&checkin_id),
+            quote(&pair.match_id),
+            quote(person),
+            quote(step),
+            survey(step),
+            quote(status),
+        ));
+        for (question, value) in answers {
+            let (number, text) = match value {
+                Value::Number(n) => (n.to_string(), "NULL".to_string()),
+                Value::Text(t) => ("NULL".to_string(), quote(t)),
+            };
+            self.answers.push(format!(
+                "({}, {}, {}, '{role}', {}, {}, {number}, {text}, {at})",
+                quote(&checkin_id),
+                quote(&pair.match_id),
+                quote(person),
+                quote(step),
+                quote(question),
+            ));
+            self.answer_count += 1;
+        }
+    }
+
+    /// A mentee's answered check-in with a belonging answer (and `met`).
+    pub fn belonging(&mut self, pair: &Pair, step: &str, belonging: f64) {
+        self.checkin(
+            pair,
+            "mentee",
+            step,
+            "answered",
+            &[
+                ("belonging", Value::Number(belonging)),
+                ("met", Value::Number(1.0)),
+            ],
+        );
+    }
+
+    /// Writes everything in one transaction, a few hundred rows per statement.
+    pub fn write(self, db: &Db) {
+        let tables = [
+            (
+                "profiles (id, role, full_name, email, profession, specialty, site, shift, preferred_meeting, capacity, years_experience, status, created_at, updated_at)",
+                self.profiles,
+            ),
+            (
+                "matches (id, mentee_id, mentor_id, status, score, explanation, created_at, updated_at, approved_at)",
+                self.matches,
+            ),
+            (
+                "checkins (id, match_id, person_id, role, step, survey, due_at, status, answered_at, created_at, sent_at)",
+                self.checkins,
+            ),
+            (
+                "answers (checkin_id, match_id, person_id, role, step, question, number, text, answered_at)",
+                self.answers,
+            ),
+        ];
+        db.run_blocking(|conn: &mut AnyConnection| {
+            conn.batch_execute("BEGIN")?;
+            for (table, rows) in &tables {
+                for chunk in rows.chunks(400) {
+                    conn.batch_execute(&format!(
+                        "INSERT INTO {table} VALUES {}",
+                        chunk.join(", ")
+                    ))?;
+                }
+            }
+            conn.batch_execute("COMMIT")?;
+            Ok::<_, StoreError>(())
+        })
+        .expect("seed the store");
+    }
+}
