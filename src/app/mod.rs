@@ -4,6 +4,7 @@ pub mod checkins;
 pub mod console;
 pub mod coordinators;
 pub mod emails;
+pub mod health;
 pub mod matching;
 pub mod profiles;
 pub mod tokens;
