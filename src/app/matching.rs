@@ -691,6 +691,8 @@ pub fn release_person(
         emails::scrub_for_match(conn, &m.id.to_string())?;
         rows::forget_details(conn, m.id)?;
     }
+    checkins::forget_person(conn, &person.to_string())?;
+    crate::store::answers::forget_text(conn, &person.to_string())?;
     Ok(())
 }
 

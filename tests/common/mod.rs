@@ -105,8 +105,8 @@ pub fn settings(db: &TestDb, extra: &[(&str, &str)]) -> Settings {
 
 /// The service running in this process on a random port.
 pub struct TestApp {
-    /// Dropping it stops the email worker (`None`: no worker runs).
-    _worker: Option<tokio::sync::watch::Sender<bool>>,
+    /// Dropping it stops the email worker (if one runs) and the check-in scheduler.
+    _worker: tokio::sync::watch::Sender<bool>,
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub coordinator: String,
@@ -138,11 +138,11 @@ async fn spawn_app(db: TestDb, extra: &[(&str, &str)], worker: bool) -> TestApp 
     let addr = listener.local_addr().expect("addr");
     let server = belong::http::server(app.clone(), listener).expect("server");
     tokio::spawn(server);
-    let worker = worker.then(|| {
-        let (worker, stop) = tokio::sync::watch::channel(false);
-        belong::startup::start_worker(&app, stop).expect("email worker");
-        worker
-    });
+    let (stopper, stop) = tokio::sync::watch::channel(false);
+    if worker {
+        belong::startup::start_worker(&app, stop.clone()).expect("email worker");
+    }
+    belong::startup::start_scheduler(&app, stop);
     let (coordinator, integration) = {
         let db = app.db.clone();
         tokio::task::spawn_blocking(move || {
@@ -155,7 +155,7 @@ async fn spawn_app(db: TestDb, extra: &[(&str, &str)], worker: bool) -> TestApp 
         .expect("join")
     };
     TestApp {
-        _worker: worker,
+        _worker: stopper,
         addr,
         client: reqwest::Client::new(),
         coordinator,
