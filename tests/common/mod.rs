@@ -301,7 +301,8 @@ pub struct CheckinEmail {
 pub async fn checkin_emails(db: &belong::store::Db) -> Vec<CheckinEmail> {
     use belong::store::schema::emails;
     use diesel::prelude::*;
-    let rows: Vec<(String, String, String, Option<String>, Option<String>)> = db
+    type Columns = (String, String, String, Option<String>, Option<String>);
+    let rows: Vec<Columns> = db
         .run(|conn| {
             emails::table
                 .filter(emails::checkin_id.is_not_null())
