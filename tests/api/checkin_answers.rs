@@ -19,6 +19,7 @@ on_both_backends!(
     answers_are_checked_recorded_once_and_links_expire,
     reminders_stop_on_a_one_click_opt_out,
     night_shifts_wait_for_their_send_hours,
+    erasure_forgets_links_and_words_but_keeps_the_numbers,
 );
 
 /// Waits until `n` check-in emails of `kind` are in the outbox.
@@ -422,4 +423,58 @@ async fn night_shifts_wait_for_their_send_hours(backend: Backend) {
         .with_timezone(&Utc);
     assert_eq!((due.hour(), due.minute()), (opens, 0), "{due}");
     assert!(due > now && due - now <= chrono::Duration::hours(3));
+}
+
+async fn erasure_forgets_links_and_words_but_keeps_the_numbers(backend: Backend) {
+    let config = ONE_STEP.replace("PT3S", "PT1H");
+    let app = spawn_with(TestDb::new(backend).with_config(&config), &[]).await;
+    let pair = app.approved_pair(1, json!({}), json!({})).await;
+    let sent = emails_of(&app, "checkin", 2).await;
+    let rows = checkins_of(&app, &pair.match_id).await;
+    let mentee_link = sent
+        .iter()
+        .find(|e| {
+            rows.iter()
+                .any(|r| r["id"] == e.checkin_id.as_str() && r["role"] == "mentee")
+        })
+        .expect("the mentee's email")
+        .link
+        .clone();
+    let (status, _) = post_form(&app, &mentee_link, &full_answers("mentee", "month1")).await;
+    assert_eq!(status, 303);
+
+    assert_eq!(
+        app.delete(&format!("/api/v1/mentees/{}", pair.mentee_id))
+            .await,
+        204
+    );
+    assert_eq!(
+        get_page(&app, &mentee_link).await.0,
+        404,
+        "the link is forgotten"
+    );
+    let person = pair.mentee_id.clone();
+    let (texts, numbers): (i64, i64) = app
+        .app
+        .db
+        .run(
+            move |conn| -> Result<(i64, i64), belong::store::StoreError> {
+                let theirs = answers::table.filter(answers::person_id.eq(&person));
+                Ok((
+                    theirs
+                        .filter(answers::text.is_not_null())
+                        .count()
+                        .get_result(conn)?,
+                    answers::table
+                        .filter(answers::person_id.eq(&person))
+                        .filter(answers::number.is_not_null())
+                        .count()
+                        .get_result(conn)?,
+                ))
+            },
+        )
+        .await
+        .expect("count");
+    assert_eq!(texts, 0, "their words are gone");
+    assert_eq!(numbers, 6, "their numbers stay, for the programme's totals");
 }
