@@ -129,6 +129,14 @@ async fn a_full_year_of_a_pair(backend: Backend) {
 
     let rows = checkins_of(&app, &pair.match_id).await;
     assert_eq!(rows.len(), 12);
+    for r in &rows {
+        let time = |key: &str| {
+            chrono::DateTime::parse_from_rfc3339(r[key].as_str().expect(key)).expect("time")
+        };
+        assert!(time("sent_at") >= time("due_at") && time("expires_at") > time("sent_at"));
+        assert!(time("answered_at") >= time("sent_at"));
+        assert_eq!(r["reminders_sent"], 0);
+    }
     assert!(
         rows.iter()
             .all(|r| r["status"] == "answered" && r["answered_at"].is_string()),
