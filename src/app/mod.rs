@@ -5,6 +5,7 @@ pub mod console;
 pub mod coordinators;
 pub mod emails;
 pub mod employment;
+pub mod health;
 pub mod matching;
 pub mod outcomes;
 pub mod profiles;

@@ -21,7 +21,9 @@ fn both_backends_have_the_same_migrations() {
 /// Selects through every column of every table, so a drift between `schema.rs` and the SQL
 /// fails here rather than in production.
 fn select_everything(db: &Db) -> Result<(), StoreError> {
-    use belong::store::schema::{api_tokens, employment_events, profiles};
+    use belong::store::schema::{
+        answers, api_tokens, checkin_links, checkins, employment_events, profiles, reminder_optouts,
+    };
     db.run_blocking(|conn| {
         profiles::table
             .select(profiles::all_columns)
@@ -34,6 +36,18 @@ fn select_everything(db: &Db) -> Result<(), StoreError> {
             chrono::NaiveDateTime,
             Option<chrono::NaiveDateTime>,
         )>(conn)?;
+        checkins::table
+            .select(checkins::all_columns)
+            .load::<CheckinColumns>(conn)?;
+        checkin_links::table
+            .select(checkin_links::all_columns)
+            .load::<(String, String, Time)>(conn)?;
+        answers::table
+            .select(answers::all_columns)
+            .load::<AnswerColumns>(conn)?;
+        reminder_optouts::table
+            .select(reminder_optouts::all_columns)
+            .load::<(String, Time)>(conn)?;
         employment_events::table
             .select(employment_events::all_columns)
             .load::<(
@@ -50,6 +64,39 @@ fn select_everything(db: &Db) -> Result<(), StoreError> {
         Ok(())
     })
 }
+
+type CheckinColumns = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Time,
+    String,
+    Option<Time>,
+    Time,
+    Option<Time>,
+    Option<Time>,
+    i32,
+    Option<Time>,
+    Option<String>,
+    Option<Time>,
+);
+
+type AnswerColumns = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<f64>,
+    Option<String>,
+    Time,
+);
 
 type Time = chrono::NaiveDateTime;
 type ProfileColumns = (
