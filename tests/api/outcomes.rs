@@ -1,61 +1,169 @@
 //! Outcomes through the API on both backends: belonging with small cells suppressed under
 //! every filter (also by subtraction), response rates, answers per question, comments,
 //! retention against a hand computation, CSV, and who may read them.
+//!
+//! Answers are given as people give them: through the personal link in each check-in email.
+//! Only the month a match was approved is set by hand, to place pairs in earlier cohorts.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::Duration;
 
 use chrono::{Datelike, Days, NaiveDate};
 use serde_json::{Value, json};
 
-use crate::common::seed::{Person, Seed, Value as Answer};
-use crate::common::{Backend, TestApp, send, spawn};
+use crate::common::seed::{Person, Seed};
+use crate::common::{
+    Backend, Pair, TestApp, TestDb, browser_client, eventually, send, spawn, spawn_with,
+};
 use crate::on_both_backends;
 
 on_both_backends!(
     belonging_is_suppressed_under_every_filter,
     response_rates_and_answers_per_question,
     comments_only_for_large_groups,
+    a_rematched_mentee_counts_once,
     retention_matches_the_hand_computation,
     csv_downloads,
     who_may_read_outcomes,
     bad_queries_are_refused
 );
 
+/// Day 14, month 1 and month 3 go out within a second of approval, at any hour; the later
+/// steps stay planned.
+pub const QUICK_STEPS: &str = r#"
+[checkins]
+steps = [
+  { key = "day14", after = "PT1S", audience = "both", survey = "first_meeting" },
+  { key = "month1", after = "PT1S", audience = "both", survey = "pulse" },
+  { key = "month3", after = "PT1S", audience = "both", survey = "pulse" },
+  { key = "month6", after = "P6M", audience = "both", survey = "pulse" },
+  { key = "month9", after = "P9M", audience = "both", survey = "pulse" },
+  { key = "month12", after = "P12M", audience = "both", survey = "pulse" },
+]
+expire_after = "PT1H"
+reminders = []
+send_hours = { day = "00:00-24:00", evening = "00:00-24:00", night = "00:00-24:00", rotating = "00:00-24:00" }
+tick_interval_ms = 100
+"#;
+
 const JAN: &str = "2026-01-10 09:00:00";
 const FEB: &str = "2026-02-10 09:00:00";
 
-fn person(
-    site: &'static str,
-    shift: &'static str,
-    profession: &'static str,
-    specialty: &'static str,
-) -> Person {
-    Person {
-        site,
-        shift,
-        profession,
-        specialty,
+/// Profile fields as the API takes them.
+fn fields(site: &str, shift: &str, profession: &str, specialty: &str) -> Value {
+    json!({"site": site, "shift": shift, "profession": profession, "specialty": specialty})
+}
+
+/// An approved pair whose mentor works where the mentee does (so the pair scores well).
+async fn pair(app: &TestApp, n: usize, profile: &Value) -> Pair {
+    app.approved_pair(n, profile.clone(), profile.clone()).await
+}
+
+/// Moves matches' approval into an earlier month: cohorts are months, and tests cannot wait.
+pub fn approved_in(app: &TestApp, matches: &[&Pair], at: &str) {
+    use belong::store::schema::matches;
+    use diesel::prelude::*;
+    let at = chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S").expect("time");
+    let ids: Vec<String> = matches.iter().map(|p| p.match_id.clone()).collect();
+    app.app
+        .db
+        .run_blocking(|conn| {
+            diesel::update(matches::table.filter(matches::id.eq_any(&ids)))
+                .set(matches::approved_at.eq(Some(at)))
+                .execute(conn)
+                .map_err(belong::store::StoreError::from)
+        })
+        .expect("backdate");
+}
+
+/// Every check-in's id by (match, role, step).
+async fn checkin_ids(app: &TestApp) -> HashMap<(String, String, String), String> {
+    let mut ids = HashMap::new();
+    let mut cursor = String::new();
+    loop {
+        let (status, page) = app
+            .get_json(&format!("/api/v1/checkins?limit=200{cursor}"))
+            .await;
+        assert_eq!(status, 200, "{page}");
+        for c in page["items"].as_array().expect("items") {
+            let text = |k: &str| c[k].as_str().expect(k).to_string();
+            ids.insert((text("match_id"), text("role"), text("step")), text("id"));
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => return ids,
+        }
     }
 }
 
+/// One check-in to answer: the pair, the role, the step and the form.
+type Answering<'a> = (&'a Pair, &'a str, &'a str, Vec<(&'a str, String)>);
+
+/// Answers check-ins as their people do: waits for each one's email, opens its link and
+/// posts the form. `answers` holds (match, role, step, form).
+async fn answer(app: &TestApp, answers: &[Answering<'_>]) {
+    let ids = checkin_ids(app).await;
+    let wanted: Vec<String> = answers
+        .iter()
+        .map(|(p, role, step, _)| {
+            ids[&(p.match_id.clone(), role.to_string(), step.to_string())].clone()
+        })
+        .collect();
+    let links: HashMap<String, String> =
+        eventually(Duration::from_secs(60), "the check-in emails", || async {
+            let links: HashMap<String, String> = app
+                .checkin_emails()
+                .await
+                .into_iter()
+                .filter(|e| e.kind == "checkin")
+                .map(|e| (e.checkin_id, e.link))
+                .collect();
+            wanted
+                .iter()
+                .all(|id| links.contains_key(id))
+                .then_some(links)
+        })
+        .await;
+    let client = browser_client();
+    for (id, (_, _, _, form)) in wanted.iter().zip(answers) {
+        let response = client
+            .post(app.url(&links[id]))
+            .form(form)
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(response.status(), 303, "{:?}", response.text().await);
+    }
+}
+
+/// A mentee's answers to the pulse survey, with this belonging.
+fn pulse(belonging: f64) -> Vec<(&'static str, String)> {
+    vec![
+        ("belonging", belonging.to_string()),
+        ("met", "yes".into()),
+        ("times", "1".into()),
+        ("fit", "4".into()),
+        ("stay", "4".into()),
+    ]
+}
+
 /// Two cohorts of mentees answering the belonging question at month 1, with one small
-/// group (4 in the south site in January); month 3 has only three answers in all.
-fn belonging_seed() -> Seed {
-    let mut seed = Seed::new();
-    let groups: [(&str, Person, &[f64]); 6] = [
+/// group (4 in the south site in January); at month 3 only three answer.
+async fn belonging_answers(app: &TestApp) {
+    let groups: [(&str, Value, &[f64]); 6] = [
         (
             JAN,
-            person("north_campus", "day", "registered_nurse", "emergency"),
+            fields("north_campus", "day", "registered_nurse", "emergency"),
             &[4., 4., 5., 3., 4., 4.],
         ),
         (
             JAN,
-            person("south_campus", "day", "registered_nurse", "intensive_care"),
+            fields("south_campus", "day", "registered_nurse", "intensive_care"),
             &[2., 3., 2., 3.],
         ),
         (
             JAN,
-            person(
+            fields(
                 "community_clinic",
                 "night",
                 "licensed_practical_nurse",
@@ -65,12 +173,12 @@ fn belonging_seed() -> Seed {
         ),
         (
             FEB,
-            person("north_campus", "day", "registered_nurse", "emergency"),
+            fields("north_campus", "day", "registered_nurse", "emergency"),
             &[4.; 8],
         ),
         (
             FEB,
-            person(
+            fields(
                 "south_campus",
                 "night",
                 "registered_nurse",
@@ -80,7 +188,7 @@ fn belonging_seed() -> Seed {
         ),
         (
             FEB,
-            person(
+            fields(
                 "community_clinic",
                 "night",
                 "licensed_practical_nurse",
@@ -89,16 +197,33 @@ fn belonging_seed() -> Seed {
             &[5.; 6],
         ),
     ];
-    for (i, (approved, p, answers)) in groups.iter().enumerate() {
-        for (j, a) in answers.iter().enumerate() {
-            let pair = seed.pair(*p, approved);
-            seed.belonging(&pair, "month1", *a);
-            if i == 0 && j < 3 {
-                seed.belonging(&pair, "month3", 4.0);
-            }
+    let mut n = 0;
+    let mut pairs = Vec::new();
+    for (month, profile, values) in &groups {
+        for v in values.iter() {
+            n += 1;
+            pairs.push((*month, pair(app, n, profile).await, *v));
         }
     }
-    seed
+    for month in [JAN, FEB] {
+        let of_month: Vec<&Pair> = pairs
+            .iter()
+            .filter(|(m, _, _)| *m == month)
+            .map(|(_, p, _)| p)
+            .collect();
+        approved_in(app, &of_month, month);
+    }
+    let mut answers: Vec<Answering> = pairs
+        .iter()
+        .map(|(_, p, v)| (p, "mentee", "month1", pulse(*v)))
+        .collect();
+    answers.extend(
+        pairs
+            .iter()
+            .take(3)
+            .map(|(_, p, _)| (p, "mentee", "month3", pulse(4.0))),
+    );
+    answer(app, &answers).await;
 }
 
 fn items(view: &Value) -> Vec<Value> {
@@ -166,8 +291,8 @@ async fn view(app: &TestApp, group_by: Option<&str>, cohort: Option<&str>) -> Va
 }
 
 async fn belonging_is_suppressed_under_every_filter(backend: Backend) {
-    let app = spawn(backend).await;
-    belonging_seed().write(&app.app.db);
+    let app = spawn_with(TestDb::new(backend).with_config(QUICK_STEPS), &[]).await;
+    belonging_answers(&app).await;
 
     // The whole programme by site: every site has 13 or more answers.
     let by_site = view(&app, Some("site"), None).await;
@@ -288,54 +413,74 @@ async fn belonging_is_suppressed_under_every_filter(backend: Backend) {
 }
 
 async fn response_rates_and_answers_per_question(backend: Backend) {
-    let app = spawn(backend).await;
-    let mut seed = Seed::new();
-    // January: 6 pairs; the mentee answers day 14 (fit 4, 5, 5, 2, 4, 4), the mentor's
-    // check-ins expire for two and stay open for the rest. February: 2 pairs, sent.
-    for (i, fit) in [4., 5., 5., 2., 4., 4.].into_iter().enumerate() {
-        let pair = seed.pair(Person::default(), JAN);
-        seed.checkin(
-            &pair,
-            "mentee",
-            "day14",
-            "answered",
-            &[("fit", Answer::Number(fit)), ("met", Answer::Number(1.0))],
-        );
-        seed.checkin(
-            &pair,
-            "mentor",
-            "day14",
-            if i < 2 { "expired" } else { "sent" },
-            &[],
-        );
-        seed.checkin(&pair, "mentee", "month1", "scheduled", &[]);
-        seed.checkin(&pair, "mentor", "month1", "cancelled", &[]);
+    // Day 14 goes out at once and expires after six seconds; the rest is months away.
+    let config = QUICK_STEPS
+        .replace(
+            r#"after = "PT1S", audience = "both", survey = "pulse""#,
+            r#"after = "P1M", audience = "both", survey = "pulse""#,
+        )
+        .replace(r#"expire_after = "PT1H""#, r#"expire_after = "PT6S""#);
+    let app = spawn_with(TestDb::new(backend).with_config(&config), &[]).await;
+    let profile = fields("north_campus", "night", "registered_nurse", "emergency");
+    let mut pairs = Vec::new();
+    for n in 1..=8 {
+        pairs.push(pair(&app, n, &profile).await);
     }
-    for _ in 0..2 {
-        let pair = seed.pair(Person::default(), FEB);
-        seed.checkin(&pair, "mentee", "day14", "sent", &[]);
-    }
-    seed.write(&app.app.db);
+    approved_in(&app, &pairs.iter().take(6).collect::<Vec<_>>(), JAN);
+    approved_in(&app, &pairs.iter().skip(6).collect::<Vec<_>>(), FEB);
+    // January's mentees answer day 14; everyone else lets it expire.
+    let answers: Vec<Answering> = pairs
+        .iter()
+        .take(6)
+        .zip([4, 5, 5, 2, 4, 4])
+        .map(|(p, fit)| {
+            (
+                p,
+                "mentee",
+                "day14",
+                vec![("met", "yes".into()), ("fit", fit.to_string())],
+            )
+        })
+        .collect();
+    answer(&app, &answers).await;
+    eventually(Duration::from_secs(60), "ten expired check-ins", || async {
+        let (_, page) = app
+            .get_json("/api/v1/checkins?status=expired&limit=200")
+            .await;
+        (page["items"].as_array().map(Vec::len) == Some(10)).then_some(())
+    })
+    .await;
+    // The last pair ends: its later check-ins are cancelled, no longer invitations.
+    let (status, _) = app
+        .post_json(
+            &format!("/api/v1/matches/{}/end", pairs[7].match_id),
+            &json!({"reason": "Moved to another hospital"}),
+        )
+        .await;
+    assert_eq!(status, 200);
 
     let (status, rates) = app.get_json("/api/v1/outcomes/response-rates").await;
     assert_eq!(status, 200, "{rates}");
     assert_eq!(
         rates["items"][0],
-        json!({"step": "day14", "invited": 14, "delivered": 14, "answered": 6, "expired": 2,
-               "awaiting": 6, "scheduled": 0, "response_rate": 6.0 / 14.0})
+        json!({"step": "day14", "invited": 16, "delivered": 16, "answered": 6, "expired": 10,
+               "awaiting": 0, "scheduled": 0, "response_rate": 0.375})
     );
     assert_eq!(
         rates["items"][1],
-        json!({"step": "month1", "invited": 6, "delivered": 0, "answered": 0, "expired": 0,
-               "awaiting": 0, "scheduled": 6, "response_rate": null})
+        json!({"step": "month1", "invited": 14, "delivered": 0, "answered": 0, "expired": 0,
+               "awaiting": 0, "scheduled": 14, "response_rate": null})
     );
     assert_eq!(rates["cohorts"], json!(["2026-01", "2026-02"]));
-    // February alone has 2 invitations: hidden, and January (12) with it, since the total
-    // minus January would give February.
+    // February alone had 4 invitations at day 14: hidden, and January (12) with it, since
+    // the total minus January would give February.
     let (_, feb) = app
         .get_json("/api/v1/outcomes/response-rates?cohort=2026-02")
         .await;
-    assert_eq!(feb["items"], json!([{"step": "day14", "suppressed": true}]));
+    assert_eq!(
+        feb["items"][0],
+        json!({"step": "day14", "suppressed": true})
+    );
     let (_, jan) = app
         .get_json("/api/v1/outcomes/response-rates?cohort=2026-01")
         .await;
@@ -343,7 +488,6 @@ async fn response_rates_and_answers_per_question(backend: Backend) {
         jan["items"][0],
         json!({"step": "day14", "suppressed": true})
     );
-    assert_eq!(jan["items"][1]["invited"], 6, "month 1 has only January");
 
     let (status, questions) = app.get_json("/api/v1/outcomes/questions").await;
     assert_eq!(status, 200, "{questions}");
@@ -369,61 +513,78 @@ async fn response_rates_and_answers_per_question(backend: Backend) {
         .collect();
     assert_eq!(counts, [(1, 0), (2, 1), (3, 0), (4, 3), (5, 2)]);
     assert_eq!(fit["counts"][4]["label"], "Very well");
-    let info = questions["questions"]
+    let met = questions["questions"]
         .as_array()
         .expect("questions")
         .iter()
         .find(|q| q["key"] == "met")
         .expect("met");
-    assert_eq!(info["kind"], "yes_no");
-    // Nobody answered at month 1: no rows for it.
+    assert_eq!(met["kind"], "yes_no");
     assert!(
         questions["items"]
             .as_array()
             .expect("items")
             .iter()
-            .all(|i| i["step"] == "day14")
+            .all(|i| i["step"] == "day14" && i["role"] == "mentee"),
+        "no answers, no rows: {questions}"
+    );
+    // Within January alone the six are shown; February has no answers at all.
+    let (_, jan) = app
+        .get_json("/api/v1/outcomes/questions?cohort=2026-01")
+        .await;
+    assert!(
+        jan["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|i| i["n"] == 6),
+        "{jan}"
     );
 }
 
 async fn comments_only_for_large_groups(backend: Backend) {
-    let app = spawn(backend).await;
-    let mut seed = Seed::new();
+    let app = spawn_with(TestDb::new(backend).with_config(QUICK_STEPS), &[]).await;
+    let profile = fields("north_campus", "night", "registered_nurse", "emergency");
     let mut pairs = Vec::new();
-    for i in 0..9 {
-        let pair = seed.pair(Person::default(), JAN);
-        seed.checkin(
-            &pair,
-            "mentee",
-            "month3",
-            "answered",
-            &[(
-                "comment",
-                Answer::Text(format!("Comment {i}: night shifts are long")),
-            )],
-        );
-        pairs.push(pair);
+    for n in 1..=10 {
+        pairs.push(pair(&app, n, &profile).await);
     }
-    seed.write(&app.app.db);
+    let answers: Vec<Answering> = pairs
+        .iter()
+        .take(9)
+        .enumerate()
+        .map(|(i, p)| {
+            let mut form = pulse(4.0);
+            form.push(("comment", format!("Comment {i}: night shifts are long")));
+            (p, "mentee", "month3", form)
+        })
+        .collect();
+    answer(&app, &answers).await;
     let (status, c) = app.get_json("/api/v1/outcomes/comments?step=month3").await;
     assert_eq!(status, 200, "{c}");
     assert_eq!(
         c,
-        json!({"step": "month3", "min_cell_text": 10, "suppressed": true})
+        json!({"step": "month3", "min_cell_text": 10, "suppressed": true}),
+        "nine people answered: fewer than ten"
     );
-    let mut seed = Seed::new();
-    let pair = seed.pair(Person::default(), FEB);
-    seed.checkin(
-        &pair,
-        "mentor",
-        "month3",
-        "answered",
-        &[("comment", Answer::Text("A good pairing".into()))],
-    );
-    seed.write(&app.app.db);
+    // A tenth person answers (a mentor): the comments of all ten may be read.
+    answer(
+        &app,
+        &[(
+            &pairs[9],
+            "mentor",
+            "month3",
+            vec![
+                ("met", "yes".into()),
+                ("fit", "5".into()),
+                ("comment", "A good pairing".into()),
+            ],
+        )],
+    )
+    .await;
     let (_, c) = app.get_json("/api/v1/outcomes/comments?step=month3").await;
     let texts = c["comments"].as_array().expect("comments");
-    assert_eq!(texts.len(), 10);
+    assert_eq!(texts.len(), 10, "{c}");
     assert_eq!(
         texts[0], "A good pairing",
         "alphabetical: no order by person or time"
@@ -437,10 +598,40 @@ async fn comments_only_for_large_groups(backend: Backend) {
     );
     let (_, c) = app.get_json("/api/v1/outcomes/comments?step=month3").await;
     let texts = c["comments"].as_array().expect("comments");
+    assert_eq!(texts.len(), 9);
     assert!(
         !texts
             .iter()
             .any(|t| t.as_str().unwrap_or_default().starts_with("Comment 0"))
+    );
+}
+
+/// Only the store can make a mentee answer the same step in two matches within seconds;
+/// their latest answer is the one counted, in the latest match's cohort.
+async fn a_rematched_mentee_counts_once(backend: Backend) {
+    let app = spawn(backend).await;
+    let mut seed = Seed::new();
+    let first = seed.pair_as(Person::default(), JAN, "ended");
+    seed.belonging(&first, "month1", 1.0);
+    let second = seed.rematch(&first, FEB);
+    seed.belonging(&second, "month1", 5.0);
+    for _ in 0..5 {
+        let other = seed.pair(Person::default(), FEB);
+        seed.belonging(&other, "month1", 3.0);
+    }
+    seed.write(&app.app.db);
+    let (_, by_cohort) = app
+        .get_json("/api/v1/outcomes/belonging?group_by=cohort")
+        .await;
+    assert_eq!(
+        by_cohort["items"],
+        json!([{"step": "month1", "group": "2026-02", "n": 6, "mean": 20.0 / 6.0}])
+    );
+    let (_, questions) = app.get_json("/api/v1/outcomes/questions").await;
+    let belonging = &questions["items"][0];
+    assert_eq!(
+        (belonging["question"].clone(), belonging["n"].clone()),
+        (json!("belonging"), json!(6))
     );
 }
 
@@ -622,8 +813,8 @@ async fn retention_matches_the_hand_computation(backend: Backend) {
 }
 
 async fn csv_downloads(backend: Backend) {
-    let app = spawn(backend).await;
-    belonging_seed().write(&app.app.db);
+    let app = spawn_with(TestDb::new(backend).with_config(QUICK_STEPS), &[]).await;
+    belonging_answers(&app).await;
     let get = |path: &str, accept: Option<&str>| {
         let mut req = app.req(reqwest::Method::GET, path);
         if let Some(a) = accept {

@@ -98,14 +98,29 @@ impl Seed {
     /// A mentee with these fields, a mentor, and their match approved at `approved_at`
     /// (`YYYY-MM-DD HH:MM:SS`).
     pub fn pair(&mut self, mentee: Person, approved_at: &str) -> Pair {
+        self.pair_as(mentee, approved_at, "approved")
+    }
+
+    /// As [`Seed::pair`], the match now in `status` (`approved` or `ended`).
+    pub fn pair_as(&mut self, mentee: Person, approved_at: &str, status: &str) -> Pair {
         let mentee_id = self.profile("mentee", &mentee, approved_at);
+        self.matched(mentee_id, approved_at, status)
+    }
+
+    /// The same mentee with a new mentor, approved at `approved_at`.
+    pub fn rematch(&mut self, earlier: &Pair, approved_at: &str) -> Pair {
+        self.matched(earlier.mentee_id.clone(), approved_at, "approved")
+    }
+
+    fn matched(&mut self, mentee_id: String, approved_at: &str, status: &str) -> Pair {
         let mentor_id = self.profile("mentor", &Person::default(), approved_at);
         let match_id = id();
         self.matches.push(format!(
-            "({}, {}, {}, 'approved', 5000, '[]', {at}, {at}, {at})",
+            "({}, {}, {}, {}, 5000, '[]', {at}, {at}, {at})",
             quote(&match_id),
             quote(&mentee_id),
             quote(&mentor_id),
+            quote(status),
             at = quote(approved_at),
         ));
         Pair {
