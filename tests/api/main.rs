@@ -10,6 +10,7 @@ mod email;
 mod employment;
 mod errors;
 mod matching;
+mod outcome_pages;
 mod outcomes;
 mod pages;
 mod pagination;

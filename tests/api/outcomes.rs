@@ -149,7 +149,7 @@ fn pulse(belonging: f64) -> Vec<(&'static str, String)> {
 
 /// Two cohorts of mentees answering the belonging question at month 1, with one small
 /// group (4 in the south site in January); at month 3 only three answer.
-async fn belonging_answers(app: &TestApp) {
+pub async fn belonging_answers(app: &TestApp) {
     let groups: [(&str, Value, &[f64]); 6] = [
         (
             JAN,

@@ -6,6 +6,7 @@ mod common;
 
 mod checkin;
 mod console;
+mod outcomes;
 mod signup;
 
 use std::path::PathBuf;

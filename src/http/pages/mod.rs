@@ -1,10 +1,12 @@
 //! Pages for people: the sign-up forms, the check-in pages and the coordinators' console. Server-rendered
 //! HTML that needs no JavaScript and loads nothing from elsewhere.
 
+pub mod charts;
 pub mod checkin;
 pub mod console;
 pub mod csrf;
 pub mod limit;
+pub mod outcomes;
 pub mod render;
 pub mod signup;
 
@@ -15,6 +17,7 @@ use render::Page;
 /// Registers the page routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     console::routes(cfg);
+    outcomes::routes(cfg);
     cfg.route("/", web::get().to(home))
         .route("/static/belong.css", web::get().to(stylesheet))
         .route("/signup/thanks", web::get().to(signup::thanks))
