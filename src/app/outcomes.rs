@@ -66,8 +66,10 @@ fn belonging_tables(
     settings: &Settings,
 ) -> Result<Belonging, StoreError> {
     let rows = counts::belonging(conn, keys::BELONGING)?;
+    let repeats = counts::belonging_repeats(conn, keys::BELONGING)?;
     Ok(Belonging::new(
         &rows,
+        &repeats,
         &step_keys(settings),
         min_cell(settings),
     ))
@@ -124,7 +126,7 @@ pub struct QuestionsReport {
 
 pub async fn questions(app: &App, cohort: Option<Month>) -> Result<QuestionsReport, AppError> {
     let settings = app.settings.clone();
-    let (rows, tables) = app
+    let (rows, people, tables) = app
         .db
         .run(move |conn| {
             let asked = asked(&settings);
@@ -132,7 +134,8 @@ pub async fn questions(app: &App, cohort: Option<Month>) -> Result<QuestionsRepo
             keys.sort_unstable();
             keys.dedup();
             let rows = counts::answer_counts(conn, &keys)?;
-            Ok::<_, StoreError>((rows, belonging_tables(conn, &settings)?))
+            let people = counts::respondents(conn, &keys)?;
+            Ok::<_, StoreError>((rows, people, belonging_tables(conn, &settings)?))
         })
         .await?;
     let settings = &app.settings;
@@ -140,6 +143,7 @@ pub async fn questions(app: &App, cohort: Option<Month>) -> Result<QuestionsRepo
     // hidden here.
     let items = questions::distributions(
         &rows,
+        &people,
         &asked(settings),
         cohort,
         min_cell(settings),

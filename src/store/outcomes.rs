@@ -2,8 +2,10 @@
 //! every answer. One SQL text serves both backends: the cohort is the first seven characters
 //! of the approval time as text (`YYYY-MM`) on SQLite and PostgreSQL alike.
 //!
-//! Answers are counted once per person, step and question: if someone answered the same step
-//! in two matches (re-matched within the year), their latest answer counts.
+//! Every answered check-in counts as an answer (a mentor answers for each mentee; a mentee who
+//! was re-matched, for each pair). The people behind the answers, which is what small-cell
+//! suppression is about, are counted apart: `COUNT(DISTINCT person_id)`, and for belonging the
+//! few people who answered a step twice.
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Text};
@@ -13,8 +15,6 @@ use crate::domain::outcomes::cohort::Month;
 use crate::domain::outcomes::{belonging, funnel, questions};
 
 const COHORT: &str = "SUBSTR(CAST(m.approved_at AS TEXT), 1, 7)";
-const LATEST: &str = "NOT EXISTS (SELECT 1 FROM answers b WHERE b.person_id = a.person_id \
-     AND b.step = a.step AND b.question = a.question AND b.seq > a.seq)";
 
 fn month(text: &str) -> Result<Month, StoreError> {
     Month::parse(text).map_err(StoreError::Corrupt)
@@ -49,6 +49,7 @@ pub fn belonging(
     conn: &mut AnyConnection,
     question: &str,
 ) -> Result<Vec<belonging::Count>, StoreError> {
+    let question = literal(question)?;
     let sql = format!(
         "SELECT a.step AS step, {COHORT} AS cohort, p.site AS site, p.shift AS shift, \
                 p.profession AS profession, p.specialty AS specialty, \
@@ -56,10 +57,9 @@ pub fn belonging(
          FROM answers a \
          JOIN matches m ON m.id = a.match_id \
          JOIN profiles p ON p.id = a.person_id \
-         WHERE a.question = {} AND a.role = 'mentee' AND a.number IS NOT NULL \
-           AND m.approved_at IS NOT NULL AND {LATEST} \
-         GROUP BY a.step, {COHORT}, p.site, p.shift, p.profession, p.specialty",
-        literal(question)?
+         WHERE a.question = {question} AND a.role = 'mentee' AND a.number IS NOT NULL \
+           AND m.approved_at IS NOT NULL \
+         GROUP BY a.step, {COHORT}, p.site, p.shift, p.profession, p.specialty"
     );
     diesel::sql_query(sql)
         .load::<BelongingRow>(conn)?
@@ -110,8 +110,7 @@ pub fn answer_counts(
                 a.number AS value, COUNT(*) AS n \
          FROM answers a \
          JOIN matches m ON m.id = a.match_id \
-         WHERE a.question IN ({keys}) AND a.number IS NOT NULL \
-           AND m.approved_at IS NOT NULL AND {LATEST} \
+         WHERE a.question IN ({keys}) AND a.number IS NOT NULL AND m.approved_at IS NOT NULL \
          GROUP BY a.question, a.role, a.step, {COHORT}, a.number"
     );
     diesel::sql_query(sql)
@@ -128,6 +127,113 @@ pub fn answer_counts(
             })
         })
         .collect()
+}
+
+#[derive(QueryableByName)]
+struct RepeatRow {
+    #[diesel(sql_type = Text)]
+    step: String,
+    #[diesel(sql_type = Text)]
+    person_id: String,
+    #[diesel(sql_type = Text)]
+    cohort: String,
+    #[diesel(sql_type = Text)]
+    site: String,
+    #[diesel(sql_type = Text)]
+    shift: String,
+    #[diesel(sql_type = Text)]
+    profession: String,
+    #[diesel(sql_type = Text)]
+    specialty: String,
+}
+
+/// The answers of mentees who answered `question` more than once at a step (re-matched
+/// within the year): few, and what the belonging figures need to count people once.
+pub fn belonging_repeats(
+    conn: &mut AnyConnection,
+    question: &str,
+) -> Result<Vec<belonging::Repeat>, StoreError> {
+    let question = literal(question)?;
+    let answered =
+        format!("a.question = {question} AND a.role = 'mentee' AND a.number IS NOT NULL");
+    let sql = format!(
+        "SELECT a.step AS step, a.person_id AS person_id, {COHORT} AS cohort, p.site AS site, \
+                p.shift AS shift, p.profession AS profession, p.specialty AS specialty \
+         FROM answers a \
+         JOIN (SELECT a.person_id AS person_id, a.step AS step FROM answers a WHERE {answered} \
+               GROUP BY a.person_id, a.step HAVING COUNT(*) > 1) twice \
+           ON twice.person_id = a.person_id AND twice.step = a.step \
+         JOIN matches m ON m.id = a.match_id \
+         JOIN profiles p ON p.id = a.person_id \
+         WHERE {answered} AND m.approved_at IS NOT NULL"
+    );
+    diesel::sql_query(sql)
+        .load::<RepeatRow>(conn)?
+        .into_iter()
+        .map(|r| {
+            Ok(belonging::Repeat {
+                step: r.step,
+                person: r.person_id,
+                cohort: month(&r.cohort)?,
+                groups: [r.site, r.shift, r.profession, r.specialty],
+            })
+        })
+        .collect()
+}
+
+#[derive(QueryableByName)]
+struct RespondentsRow {
+    #[diesel(sql_type = Text)]
+    question: String,
+    #[diesel(sql_type = Text)]
+    role: String,
+    #[diesel(sql_type = Text)]
+    step: String,
+    #[diesel(sql_type = Text)]
+    cohort: String,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// How many people answered each of these questions, per role and step: within each cohort,
+/// and (cohort `None`) in all.
+pub fn respondents(
+    conn: &mut AnyConnection,
+    question_keys: &[&str],
+) -> Result<Vec<questions::Respondents>, StoreError> {
+    if question_keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let keys = question_keys
+        .iter()
+        .map(|k| literal(k))
+        .collect::<Result<Vec<_>, _>>()?
+        .join(", ");
+    let mut out = Vec::new();
+    for (cohort, group) in [(COHORT, format!(", {COHORT}")), ("'all'", String::new())] {
+        let sql = format!(
+            "SELECT a.question AS question, a.role AS role, a.step AS step, {cohort} AS cohort, \
+                    COUNT(DISTINCT a.person_id) AS n \
+             FROM answers a \
+             JOIN matches m ON m.id = a.match_id \
+             WHERE a.question IN ({keys}) AND a.number IS NOT NULL AND m.approved_at IS NOT NULL \
+             GROUP BY a.question, a.role, a.step{group}"
+        );
+        for r in diesel::sql_query(sql).load::<RespondentsRow>(conn)? {
+            out.push(questions::Respondents {
+                question: r.question,
+                role: r.role,
+                step: r.step,
+                cohort: if r.cohort == "all" {
+                    None
+                } else {
+                    Some(month(&r.cohort)?)
+                },
+                n: count(r.n),
+            });
+        }
+    }
+    Ok(out)
 }
 
 #[derive(QueryableByName)]

@@ -11,7 +11,7 @@ use std::time::Duration;
 use chrono::{Datelike, Days, NaiveDate};
 use serde_json::{Value, json};
 
-use crate::common::seed::{Person, Seed};
+use crate::common::seed::{Person, Seed, Value as Answer};
 use crate::common::{
     Backend, Pair, TestApp, TestDb, browser_client, eventually, send, spawn, spawn_with,
 };
@@ -21,7 +21,7 @@ on_both_backends!(
     belonging_is_suppressed_under_every_filter,
     response_rates_and_answers_per_question,
     comments_only_for_large_groups,
-    a_rematched_mentee_counts_once,
+    people_answering_twice_count_once,
     retention_matches_the_hand_computation,
     csv_downloads,
     who_may_read_outcomes,
@@ -606,18 +606,33 @@ async fn comments_only_for_large_groups(backend: Backend) {
     );
 }
 
-/// Only the store can make a mentee answer the same step in two matches within seconds;
-/// their latest answer is the one counted, in the latest match's cohort.
-async fn a_rematched_mentee_counts_once(backend: Backend) {
+/// Only the store can make a mentee answer the same step in two matches within seconds. The
+/// small-cell rule counts people: five answers from four people are too few.
+async fn people_answering_twice_count_once(backend: Backend) {
     let app = spawn(backend).await;
     let mut seed = Seed::new();
-    let first = seed.pair_as(Person::default(), JAN, "ended");
+    // A mentee matched twice in February answers month 1 in both pairs; three others once.
+    let first = seed.pair_as(Person::default(), FEB, "ended");
     seed.belonging(&first, "month1", 1.0);
     let second = seed.rematch(&first, FEB);
     seed.belonging(&second, "month1", 5.0);
-    for _ in 0..5 {
+    for _ in 0..3 {
         let other = seed.pair(Person::default(), FEB);
         seed.belonging(&other, "month1", 3.0);
+    }
+    // Three mentors with two mentees each answer day 14 for both: six answers, three people.
+    for _ in 0..3 {
+        let a = seed.pair(Person::default(), JAN);
+        let b = seed.pair_with(Person::default(), &a, JAN);
+        for p in [&a, &b] {
+            seed.checkin(
+                p,
+                "mentor",
+                "day14",
+                "answered",
+                &[("fit", Answer::Number(4.0))],
+            );
+        }
     }
     seed.write(&app.app.db);
     let (_, by_cohort) = app
@@ -625,13 +640,59 @@ async fn a_rematched_mentee_counts_once(backend: Backend) {
         .await;
     assert_eq!(
         by_cohort["items"],
-        json!([{"step": "month1", "group": "2026-02", "n": 6, "mean": 20.0 / 6.0}])
+        json!([{"step": "month1", "group": "2026-02", "suppressed": true}])
     );
     let (_, questions) = app.get_json("/api/v1/outcomes/questions").await;
-    let belonging = &questions["items"][0];
+    let items = questions["items"].as_array().expect("items");
+    let find = |q: &str, role: &str| {
+        items
+            .iter()
+            .find(|i| i["question"] == q && i["role"] == role)
+            .expect("item")
+            .clone()
+    };
+    assert_eq!(find("belonging", "mentee")["suppressed"], true);
+    assert_eq!(find("fit", "mentor")["suppressed"], true, "{questions}");
+
+    // Two more mentees answer: seven answers from six people, all counted.
+    let mut seed = Seed::new();
+    for _ in 0..2 {
+        let other = seed.pair(Person::default(), FEB);
+        seed.belonging(&other, "month1", 3.0);
+    }
+    // And a fourth and fifth mentor: ten answers from five people.
+    for _ in 0..2 {
+        let a = seed.pair(Person::default(), JAN);
+        let b = seed.pair_with(Person::default(), &a, JAN);
+        for p in [&a, &b] {
+            seed.checkin(
+                p,
+                "mentor",
+                "day14",
+                "answered",
+                &[("fit", Answer::Number(5.0))],
+            );
+        }
+    }
+    seed.write(&app.app.db);
+    let (_, by_cohort) = app
+        .get_json("/api/v1/outcomes/belonging?group_by=cohort")
+        .await;
     assert_eq!(
-        (belonging["question"].clone(), belonging["n"].clone()),
-        (json!("belonging"), json!(6))
+        by_cohort["items"],
+        json!([{"step": "month1", "group": "2026-02", "n": 7, "mean": 3.0}])
+    );
+    let (_, questions) = app.get_json("/api/v1/outcomes/questions").await;
+    let fit = questions["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["question"] == "fit" && i["role"] == "mentor")
+        .expect("fit")
+        .clone();
+    assert_eq!(
+        (fit["n"].clone(), fit["mean"].clone()),
+        (json!(10), json!(4.4))
     );
 }
 

@@ -48,6 +48,7 @@ pub struct Seed {
     matches: Vec<String>,
     checkins: Vec<String>,
     answers: Vec<String>,
+    employment: Vec<String>,
     /// Answers added so far.
     pub answer_count: usize,
 }
@@ -109,11 +110,33 @@ impl Seed {
 
     /// The same mentee with a new mentor, approved at `approved_at`.
     pub fn rematch(&mut self, earlier: &Pair, approved_at: &str) -> Pair {
-        self.matched(earlier.mentee_id.clone(), approved_at, "approved")
+        let mentor_id = self.profile("mentor", &Person::default(), approved_at);
+        self.matched_with(
+            earlier.mentee_id.clone(),
+            mentor_id,
+            approved_at,
+            "approved",
+        )
+    }
+
+    /// A new mentee for the mentor of `other`.
+    pub fn pair_with(&mut self, mentee: Person, other: &Pair, approved_at: &str) -> Pair {
+        let mentee_id = self.profile("mentee", &mentee, approved_at);
+        self.matched_with(mentee_id, other.mentor_id.clone(), approved_at, "approved")
     }
 
     fn matched(&mut self, mentee_id: String, approved_at: &str, status: &str) -> Pair {
         let mentor_id = self.profile("mentor", &Person::default(), approved_at);
+        self.matched_with(mentee_id, mentor_id, approved_at, status)
+    }
+
+    fn matched_with(
+        &mut self,
+        mentee_id: String,
+        mentor_id: String,
+        approved_at: &str,
+        status: &str,
+    ) -> Pair {
         let match_id = id();
         self.matches.push(format!(
             "({}, {}, {}, {}, 5000, '[]', {at}, {at}, {at})",
@@ -132,7 +155,8 @@ impl Seed {
     }
 
     /// One person's check-in at `step` in `status`; answers are stored when given (the status
-    /// should then be `answered`).
+    /// should then be `answered`). A scheduled one falls due far in the future, so that the
+    /// running scheduler leaves it alone.
     pub fn checkin(
         &mut self,
         pair: &Pair,
@@ -148,6 +172,11 @@ impl Seed {
             &pair.mentor_id
         };
         let at = quote(&pair.approved_at);
+        let due_at = if status == "scheduled" {
+            quote("2099-01-01 00:00:00")
+        } else {
+            at.clone()
+        };
         let answered_at = if status == "answered" {
             at.clone()
         } else {
@@ -159,7 +188,7 @@ impl Seed {
             at.clone()
         };
         self.checkins.push(format!(
-            "({}, {}, {}, '{role}', {}, '{}', {at}, {}, {answered_at}, {at}, {sent_at})",
+            "({}, {}, {}, '{role}', {}, '{}', {due_at}, {}, {answered_at}, {at}, {sent_at})",
             quote(&checkin_id),
             quote(&pair.match_id),
             quote(person),
@@ -198,6 +227,31 @@ impl Seed {
         );
     }
 
+    /// An employment event of a seeded person (`YYYY-MM-DD`).
+    pub fn employment(
+        &mut self,
+        person_id: &str,
+        role: &str,
+        event: &str,
+        voluntary: Option<bool>,
+        on: &str,
+    ) {
+        let voluntary = match voluntary {
+            Some(true) => "TRUE",
+            Some(false) => "FALSE",
+            None => "NULL",
+        };
+        self.employment.push(format!(
+            "({}, {p}, {p}, {}, {}, {voluntary}, {}, {})",
+            quote(&id()),
+            quote(role),
+            quote(event),
+            quote(on),
+            quote("2026-01-01 00:00:00"),
+            p = quote(person_id),
+        ));
+    }
+
     /// Writes everything in one transaction, a few hundred rows per statement.
     pub fn write(self, db: &Db) {
         let tables = [
@@ -216,6 +270,10 @@ impl Seed {
             (
                 "answers (checkin_id, match_id, person_id, role, step, question, number, text, answered_at)",
                 self.answers,
+            ),
+            (
+                "employment_events (id, person_id, subject, role, event, voluntary, occurred_on, created_at)",
+                self.employment,
             ),
         ];
         db.run_blocking(|conn: &mut AnyConnection| {

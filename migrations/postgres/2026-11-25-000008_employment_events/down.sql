@@ -1,2 +1,1 @@
-DROP INDEX answers_latest;
 DROP TABLE employment_events;

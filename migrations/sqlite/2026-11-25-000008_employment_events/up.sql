@@ -18,6 +18,3 @@ CREATE TABLE employment_events (
 CREATE UNIQUE INDEX employment_events_once ON employment_events (subject, event, occurred_on);
 CREATE INDEX employment_events_person ON employment_events (person_id, seq);
 CREATE INDEX employment_events_role ON employment_events (role, event);
-
--- The outcomes count one answer per person, step and question: the latest.
-CREATE INDEX answers_latest ON answers (person_id, step, question, seq);

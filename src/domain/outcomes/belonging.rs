@@ -25,6 +25,17 @@ pub struct Count {
     pub sum: f64,
 }
 
+/// An answer of someone who answered a step more than once (in two matches, after being
+/// re-matched): where it falls, so that the figures it adds to count that person once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Repeat {
+    pub step: String,
+    pub person: String,
+    pub cohort: Month,
+    /// Site, shift, profession and specialty codes.
+    pub groups: [String; 4],
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct Sum {
     n: u64,
@@ -64,7 +75,7 @@ struct StepTable {
 }
 
 impl StepTable {
-    fn build(step: String, counts: &[&Count], min_cell: u64) -> StepTable {
+    fn build(step: String, counts: &[&Count], repeats: &[&Repeat], min_cell: u64) -> StepTable {
         let mut total = Sum::default();
         let mut cohorts: BTreeMap<Month, Sum> = BTreeMap::new();
         let mut groups: [BTreeMap<String, Sum>; 4] = Default::default();
@@ -83,11 +94,10 @@ impl StepTable {
                     .add(c.n, c.sum);
             }
         }
-        let mut figures = Figures::new();
         let mut sums = Vec::new();
         let mut add = |s: Sum| {
             sums.push(s);
-            figures.add(s.n)
+            sums.len() - 1
         };
         let total_id = add(total);
         let cohort_ids: BTreeMap<Month, usize> =
@@ -100,6 +110,33 @@ impl StepTable {
         });
         let cell_ids: [BTreeMap<(Month, String), usize>; 4] =
             std::array::from_fn(|f| cells[f].iter().map(|(k, s)| (k.clone(), add(*s))).collect());
+        // People, not answers: someone counted k times in a figure is one respondent.
+        let mut respondents: Vec<u64> = sums.iter().map(|s| s.n).collect();
+        let mut by_person: BTreeMap<&str, Vec<&Repeat>> = BTreeMap::new();
+        for r in repeats {
+            by_person.entry(&r.person).or_default().push(r);
+        }
+        for answers in by_person.values() {
+            let mut times: BTreeMap<usize, u64> = BTreeMap::new();
+            for r in answers {
+                let mut figures = vec![total_id];
+                figures.extend(cohort_ids.get(&r.cohort));
+                for f in 0..4 {
+                    figures.extend(group_ids[f].get(&r.groups[f]));
+                    figures.extend(cell_ids[f].get(&(r.cohort, r.groups[f].clone())));
+                }
+                for i in figures {
+                    *times.entry(i).or_default() += 1;
+                }
+            }
+            for (i, k) in times {
+                respondents[i] = respondents[i].saturating_sub(k.saturating_sub(1));
+            }
+        }
+        let mut figures = Figures::new();
+        for (s, r) in sums.iter().zip(&respondents) {
+            figures.add_counted(s.n, *r);
+        }
         figures.relate(total_id, cohort_ids.values().copied().collect());
         for f in 0..4 {
             figures.relate(total_id, group_ids[f].values().copied().collect());
@@ -171,15 +208,18 @@ pub struct Belonging {
 }
 
 impl Belonging {
-    /// `steps` is the configured order of the steps.
-    pub fn new(counts: &[Count], steps: &[String], min_cell: u64) -> Self {
+    /// `steps` is the configured order of the steps; `repeats` are the answers of people
+    /// who answered a step more than once.
+    pub fn new(counts: &[Count], repeats: &[Repeat], steps: &[String], min_cell: u64) -> Self {
         let keys = in_step_order(steps, counts.iter().map(|c| c.step.clone()));
         Belonging {
             steps: keys
                 .into_iter()
                 .map(|step| {
                     let of_step: Vec<&Count> = counts.iter().filter(|c| c.step == step).collect();
-                    StepTable::build(step, &of_step, min_cell)
+                    let repeated: Vec<&Repeat> =
+                        repeats.iter().filter(|r| r.step == step).collect();
+                    StepTable::build(step, &of_step, &repeated, min_cell)
                 })
                 .collect(),
         }
@@ -286,7 +326,7 @@ mod tests {
             count("month1", "2026-01", "south", "day", 5, 3.0),
             count("month1", "2026-02", "south", "night", 6, 2.0),
         ];
-        let b = Belonging::new(&counts, &steps(), 5);
+        let b = Belonging::new(&counts, &[], &steps(), 5);
         let by_site = b.view(Some(GroupBy::Site), None);
         assert_eq!(shown(&by_site, "north"), Some(Mean { n: 6, mean: 4.0 }));
         assert_eq!(
@@ -320,7 +360,7 @@ mod tests {
             count("month1", "2026-02", "south", "night", 9, 2.0),
             count("month1", "2026-02", "community", "night", 6, 5.0),
         ];
-        let b = Belonging::new(&counts, &steps(), 5);
+        let b = Belonging::new(&counts, &[], &steps(), 5);
         let hidden = |v: &View| -> Vec<String> {
             v.points
                 .iter()
@@ -354,7 +394,7 @@ mod tests {
             count("month3", "2026-01", "north", "day", 2, 5.0),
             count("month3", "2026-01", "south", "day", 1, 1.0),
         ];
-        let b = Belonging::new(&counts, &steps(), 5);
+        let b = Belonging::new(&counts, &[], &steps(), 5);
         let v = b.view(Some(GroupBy::Shift), None);
         assert_eq!(v.totals, vec![("month3".into(), Cell::Suppressed)]);
         assert!(v.points.iter().all(|p| p.cell == Cell::Suppressed));
@@ -367,7 +407,7 @@ mod tests {
             count("month1", "2026-02", "north", "day", 7, 2.0),
             count("month3", "2026-01", "north", "day", 5, 5.0),
         ];
-        let b = Belonging::new(&counts, &steps(), 5);
+        let b = Belonging::new(&counts, &[], &steps(), 5);
         let v = b.view(Some(GroupBy::Cohort), None);
         let groups: Vec<(&str, &str)> = v
             .points
@@ -383,5 +423,35 @@ mod tests {
             ]
         );
         assert!(v.points.iter().all(|p| !p.cell.is_suppressed()));
+    }
+
+    /// Five answers at month 1 in January, but two are one mentee's (matched twice that
+    /// month): four people, so hidden.
+    #[test]
+    fn people_answering_twice_count_once() {
+        let counts = vec![
+            count("month1", "2026-01", "north", "day", 5, 4.0),
+            count("month1", "2026-02", "north", "day", 8, 3.0),
+        ];
+        let twice = |m: &str| Repeat {
+            step: "month1".into(),
+            person: "ana".into(),
+            cohort: Month::parse(m).expect("month"),
+            groups: [
+                "north".into(),
+                "day".into(),
+                "registered_nurse".into(),
+                "emergency".into(),
+            ],
+        };
+        let b = Belonging::new(&counts, &[twice("2026-01"), twice("2026-01")], &steps(), 5);
+        let by_cohort = b.view(Some(GroupBy::Cohort), None);
+        assert!(by_cohort.points[0].cell.is_suppressed(), "{by_cohort:?}");
+        let counted = Belonging::new(&counts, &[], &steps(), 5);
+        assert!(
+            !counted.view(Some(GroupBy::Cohort), None).points[0]
+                .cell
+                .is_suppressed()
+        );
     }
 }

@@ -79,7 +79,7 @@ pub fn funnel(
             }
             let invited: BTreeMap<Month, u64> =
                 by_cohort.iter().map(|(m, f)| (*m, f.invited())).collect();
-            let (hidden, total_hidden) = protect_cohorts(&invited, |_| false, min_cell);
+            let (hidden, total_hidden) = protect_cohorts(&invited, |_| None, |_| false, min_cell);
             let (value, is_hidden) = match cohort {
                 None => (
                     by_cohort

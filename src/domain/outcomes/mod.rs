@@ -93,21 +93,25 @@ impl GroupBy {
 }
 
 /// Figures split by cohort with their total: which cohorts to hide, and whether the total
-/// is hidden. `forced` cohorts (and the total, under `None`) are hidden whatever their size.
+/// is hidden. `respondents` gives the people behind a cohort's figure (`None`: the total),
+/// when that differs from its count; `forced` cohorts (and the total) are hidden whatever
+/// their size.
 pub fn protect_cohorts(
     counts: &BTreeMap<Month, u64>,
+    respondents: impl Fn(Option<Month>) -> Option<u64>,
     forced: impl Fn(Option<Month>) -> bool,
     min_cell: u64,
 ) -> (BTreeSet<Month>, bool) {
     let mut figures = Figures::new();
-    let total = figures.add(counts.values().sum());
+    let all: u64 = counts.values().sum();
+    let total = figures.add_counted(all, respondents(None).unwrap_or(all));
     if forced(None) {
         figures.force(total);
     }
     let parts: Vec<(Month, usize)> = counts
         .iter()
         .map(|(m, &n)| {
-            let i = figures.add(n);
+            let i = figures.add_counted(n, respondents(Some(*m)).unwrap_or(n));
             if forced(Some(*m)) {
                 figures.force(i);
             }
@@ -150,11 +154,11 @@ mod tests {
     fn cohorts_protect_each_other() {
         let m = |s: &str| Month::parse(s).expect("test value");
         let counts = BTreeMap::from([(m("2026-01"), 12), (m("2026-02"), 3), (m("2026-03"), 8)]);
-        let (hidden, total) = protect_cohorts(&counts, |_| false, 5);
+        let (hidden, total) = protect_cohorts(&counts, |_| None, |_| false, 5);
         assert_eq!(hidden, BTreeSet::from([m("2026-02"), m("2026-03")]));
         assert!(!total);
         let counts = BTreeMap::from([(m("2026-01"), 12), (m("2026-02"), 9), (m("2026-03"), 8)]);
-        let (hidden, _) = protect_cohorts(&counts, |c| c == Some(m("2026-01")), 5);
+        let (hidden, _) = protect_cohorts(&counts, |_| None, |c| c == Some(m("2026-01")), 5);
         assert_eq!(
             hidden,
             BTreeSet::from([m("2026-01"), m("2026-03")]),

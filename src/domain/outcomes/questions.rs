@@ -17,6 +17,18 @@ pub struct Count {
     pub n: u64,
 }
 
+/// The people who answered a question asked of one role at one step, within one cohort or
+/// (`None`) in all. A mentor answers for each of their mentees: people, not answers, are
+/// what small-cell suppression counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Respondents {
+    pub question: String,
+    pub role: String,
+    pub step: String,
+    pub cohort: Option<Month>,
+    pub n: u64,
+}
+
 /// A question asked of one role at one step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Asked {
@@ -56,6 +68,7 @@ impl Distribution {
 /// hidden in another report that shows the same answers; they stay hidden here.
 pub fn distributions(
     counts: &[Count],
+    respondents: &[Respondents],
     asked: &[Asked],
     cohort: Option<Month>,
     min_cell: u64,
@@ -75,7 +88,19 @@ pub fn distributions(
         .filter_map(|a| {
             let by_cohort = by_key.get(&(a.question.as_str(), a.role.as_str(), a.step.as_str()))?;
             let sizes: BTreeMap<Month, u64> = by_cohort.iter().map(|(m, d)| (*m, d.n)).collect();
-            let (hidden, total_hidden) = protect_cohorts(&sizes, |m| forced(a, m), min_cell);
+            let people = |m: Option<Month>| {
+                respondents
+                    .iter()
+                    .find(|r| {
+                        r.cohort == m
+                            && r.question == a.question
+                            && r.role == a.role
+                            && r.step == a.step
+                    })
+                    .map(|r| r.n)
+            };
+            let (hidden, total_hidden) =
+                protect_cohorts(&sizes, people, |m| forced(a, m), min_cell);
             let (value, is_hidden) = match cohort {
                 None => {
                     let mut all = Distribution::default();
@@ -136,13 +161,14 @@ mod tests {
             count("met", "2026-01", 1.0, 6),
         ];
         let questions = [asked("belonging"), asked("met"), asked("fit")];
-        let all = distributions(&counts, &questions, None, 5, |_, _| false);
+        let all = distributions(&counts, &[], &questions, None, 5, |_, _| false);
         assert_eq!(all.len(), 2, "no answers, no row");
         let Cell::Shown(b) = &all[0].1 else { panic!() };
         assert_eq!((b.n, b.count(4), b.count(2)), (15, 3, 2));
         assert!((b.mean() - (12.0 + 15.0 + 4.0 + 21.0) / 15.0).abs() < 1e-9);
         let feb = distributions(
             &counts,
+            &[],
             &questions,
             Some(Month::parse("2026-02").expect("test value")),
             5,
@@ -151,6 +177,7 @@ mod tests {
         assert_eq!(feb[0].1, Cell::Suppressed);
         let jan = distributions(
             &counts,
+            &[],
             &questions,
             Some(Month::parse("2026-01").expect("test value")),
             5,
@@ -162,7 +189,7 @@ mod tests {
             "January (6) is the complement of February (2)"
         );
         assert!(!jan[1].1.is_suppressed());
-        let forced = distributions(&counts, &questions, None, 5, |a, m| {
+        let forced = distributions(&counts, &[], &questions, None, 5, |a, m| {
             a.question == "belonging" && m.is_none()
         });
         assert_eq!(forced[0].1, Cell::Suppressed);
@@ -172,5 +199,38 @@ mod tests {
     fn comments_need_a_larger_group() {
         assert!(!comments_visible(9, 10));
         assert!(comments_visible(10, 10));
+    }
+
+    #[test]
+    fn a_mentor_answering_for_two_mentees_is_one_person() {
+        let counts = vec![
+            count("fit", "2026-01", 4.0, 6),
+            count("fit", "2026-02", 5.0, 9),
+        ];
+        let people = |cohort: Option<&str>, n: u64| Respondents {
+            question: "fit".into(),
+            role: "mentee".into(),
+            step: "month1".into(),
+            cohort: cohort.map(|c| Month::parse(c).expect("month")),
+            n,
+        };
+        let respondents = [
+            people(Some("2026-01"), 3),
+            people(Some("2026-02"), 9),
+            people(None, 12),
+        ];
+        let jan = distributions(
+            &counts,
+            &respondents,
+            &[asked("fit")],
+            Some(Month::parse("2026-01").expect("month")),
+            5,
+            |_, _| false,
+        );
+        assert_eq!(jan[0].1, Cell::Suppressed, "six answers from three people");
+        let all = distributions(&counts, &respondents, &[asked("fit")], None, 5, |_, _| {
+            false
+        });
+        assert!(!all[0].1.is_suppressed());
     }
 }

@@ -223,7 +223,7 @@ pub fn report(spells: &[Spell], today: NaiveDate, cohort: Option<Month>, min_cel
         .iter()
         .map(|(m, o)| (*m, o.len() as u64))
         .collect();
-    let (hidden, total_hidden) = protect_cohorts(&sizes, |_| false, min_cell);
+    let (hidden, total_hidden) = protect_cohorts(&sizes, |_| None, |_| false, min_cell);
     let everyone: Vec<Observation> = by_cohort.values().flatten().copied().collect();
     let cell = |is_hidden: bool, observations: &[Observation]| {
         if is_hidden {

@@ -1,6 +1,10 @@
 //! Small-cell suppression. No published figure may rest on fewer than `min_cell` respondents,
 //! and no hidden figure may be worked out from the shown ones by adding and subtracting.
 //!
+//! A figure has a count (answers or check-ins: what adds up along the lines) and a number of
+//! respondents (people: what the threshold is about). They differ when one person answers
+//! twice, e.g. a mentor about each of two mentees.
+//!
 //! The figures of a report are related: a total is the sum of its parts (the groups of a
 //! step, the cohorts of a group…). Each such relation is a [`Line`]. Hiding one part of a
 //! line whose total is shown hides nothing, so whenever a line has exactly one hidden entry
@@ -15,10 +19,12 @@ pub struct Line {
     pub parts: Vec<usize>,
 }
 
-/// The figures of a report (each the number of respondents behind it) and their relations.
+/// The figures of a report (each the count and the respondents behind it) and their
+/// relations.
 #[derive(Debug, Clone, Default)]
 pub struct Figures {
     counts: Vec<u64>,
+    respondents: Vec<u64>,
     forced: Vec<bool>,
     lines: Vec<Line>,
 }
@@ -28,9 +34,15 @@ impl Figures {
         Self::default()
     }
 
-    /// Adds a figure resting on `count` respondents; returns its index.
+    /// Adds a figure resting on `count` respondents, one answer each; returns its index.
     pub fn add(&mut self, count: u64) -> usize {
+        self.add_counted(count, count)
+    }
+
+    /// Adds a figure of `count` answers from `respondents` people; returns its index.
+    pub fn add_counted(&mut self, count: u64, respondents: u64) -> usize {
         self.counts.push(count);
+        self.respondents.push(respondents.min(count));
         self.forced.push(false);
         self.counts.len() - 1
     }
@@ -60,11 +72,8 @@ impl Figures {
     /// be computed from what is shown. Figures resting on nobody are never hidden: a zero
     /// tells nothing about anyone.
     pub fn protect(&self, min_cell: u64) -> Vec<bool> {
-        let mut hidden: Vec<bool> = self
-            .counts
-            .iter()
-            .zip(&self.forced)
-            .map(|(&n, &forced)| n > 0 && (forced || n < min_cell))
+        let mut hidden: Vec<bool> = (0..self.counts.len())
+            .map(|i| self.counts[i] > 0 && (self.forced[i] || self.respondents[i] < min_cell))
             .collect();
         let mut through: Vec<Vec<usize>> = vec![Vec::new(); self.counts.len()];
         for (l, line) in self.lines.iter().enumerate() {
@@ -281,6 +290,19 @@ mod tests {
         let (f, total, parts) = one_line(&[2, 2]);
         let hidden = f.protect(5);
         assert!(hidden[total] && hidden[parts[0]] && hidden[parts[1]]);
+    }
+
+    #[test]
+    fn the_threshold_counts_people_not_answers() {
+        let mut f = Figures::new();
+        let total = f.add_counted(26, 22);
+        let twice = f.add_counted(6, 3);
+        let others = f.add(20);
+        f.relate(total, vec![twice, others]);
+        let hidden = f.protect(5);
+        assert!(hidden[twice], "six answers from three people");
+        assert!(hidden[others], "its complement");
+        assert!(!hidden[total]);
     }
 
     #[test]
