@@ -126,16 +126,20 @@ pub struct QuestionsReport {
 
 pub async fn questions(app: &App, cohort: Option<Month>) -> Result<QuestionsReport, AppError> {
     let settings = app.settings.clone();
-    let (rows, people, tables) = app
+    let by_cohort = cohort.is_some();
+    let (rows, people, tables, cohorts) = app
         .db
         .run(move |conn| {
             let asked = asked(&settings);
             let mut keys: Vec<&str> = asked.iter().map(|a| a.question.as_str()).collect();
             keys.sort_unstable();
             keys.dedup();
-            let rows = counts::answer_counts(conn, &keys)?;
-            let people = counts::respondents(conn, &keys)?;
-            Ok::<_, StoreError>((rows, people, belonging_tables(conn, &settings)?))
+            Ok::<_, StoreError>((
+                counts::answer_counts(conn, &keys, by_cohort)?,
+                counts::respondents(conn, &keys, by_cohort)?,
+                belonging_tables(conn, &settings)?,
+                counts::cohorts(conn)?,
+            ))
         })
         .await?;
     let settings = &app.settings;
@@ -149,10 +153,7 @@ pub async fn questions(app: &App, cohort: Option<Month>) -> Result<QuestionsRepo
         min_cell(settings),
         |a, m| a.question == keys::BELONGING && a.role == "mentee" && tables.is_hidden(&a.step, m),
     );
-    Ok(QuestionsReport {
-        items,
-        cohorts: cohorts_of(rows.iter().map(|r| r.cohort)),
-    })
+    Ok(QuestionsReport { items, cohorts })
 }
 
 /// The free-text answers of one step, when enough people answered it.
@@ -169,11 +170,7 @@ pub async fn comments(app: &App, step: String) -> Result<Comments, AppError> {
     Ok(app
         .db
         .run(move |conn| {
-            let respondents: u64 = counts::checkin_counts(conn)?
-                .iter()
-                .filter(|c| c.step == step && c.status == "answered")
-                .map(|c| c.n)
-                .sum();
+            let respondents = counts::answered_at(conn, &step)?;
             let texts = if questions::comments_visible(respondents, min_text) {
                 Some(counts::comments(conn, keys::COMMENT, &step)?)
             } else {

@@ -92,40 +92,75 @@ struct AnswerRow {
     n: i64,
 }
 
-/// How many chose each answer to these questions, per role, step and cohort.
+/// How many chose each answer to these questions, per role and step, and per cohort when
+/// `by_cohort` (which takes a join per answer: the whole programme's figures do without).
 pub fn answer_counts(
     conn: &mut AnyConnection,
     question_keys: &[&str],
+    by_cohort: bool,
 ) -> Result<Vec<questions::Count>, StoreError> {
     if question_keys.is_empty() {
         return Ok(Vec::new());
     }
-    let keys = question_keys
-        .iter()
-        .map(|k| literal(k))
-        .collect::<Result<Vec<_>, _>>()?
-        .join(", ");
-    let sql = format!(
-        "SELECT a.question AS question, a.role AS role, a.step AS step, {COHORT} AS cohort, \
-                a.number AS value, COUNT(*) AS n \
-         FROM answers a \
-         JOIN matches m ON m.id = a.match_id \
-         WHERE a.question IN ({keys}) AND a.number IS NOT NULL AND m.approved_at IS NOT NULL \
-         GROUP BY a.question, a.role, a.step, {COHORT}, a.number"
-    );
+    let keys = sql_list(question_keys)?;
+    let sql = if by_cohort {
+        format!(
+            "SELECT a.question AS question, a.role AS role, a.step AS step, {COHORT} AS cohort, \
+                    a.number AS value, COUNT(*) AS n \
+             FROM answers a \
+             JOIN matches m ON m.id = a.match_id \
+             WHERE a.question IN ({keys}) AND a.number IS NOT NULL AND m.approved_at IS NOT NULL \
+             GROUP BY a.question, a.role, a.step, {COHORT}, a.number"
+        )
+    } else {
+        format!(
+            "SELECT a.question AS question, a.role AS role, a.step AS step, 'all' AS cohort, \
+                    a.number AS value, COUNT(*) AS n \
+             FROM answers a \
+             WHERE a.question IN ({keys}) AND a.number IS NOT NULL \
+             GROUP BY a.question, a.role, a.step, a.number"
+        )
+    };
     diesel::sql_query(sql)
         .load::<AnswerRow>(conn)?
         .into_iter()
         .map(|r| {
             Ok(questions::Count {
+                cohort: cohort_or_all(&r.cohort)?,
                 question: r.question,
                 role: r.role,
                 step: r.step,
-                cohort: month(&r.cohort)?,
                 value: r.value,
                 n: count(r.n),
             })
         })
+        .collect()
+}
+
+/// `all` (counted over every cohort) or a month.
+fn cohort_or_all(text: &str) -> Result<Option<Month>, StoreError> {
+    if text == "all" {
+        Ok(None)
+    } else {
+        month(text).map(Some)
+    }
+}
+
+/// The months in which pairs were approved (the cohorts a report can be filtered by).
+pub fn cohorts(conn: &mut AnyConnection) -> Result<Vec<Month>, StoreError> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        cohort: String,
+    }
+    let sql = format!(
+        "SELECT DISTINCT {COHORT} AS cohort FROM matches m WHERE m.approved_at IS NOT NULL \
+         ORDER BY cohort"
+    );
+    diesel::sql_query(sql)
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(|r| month(&r.cohort))
         .collect()
 }
 
@@ -195,45 +230,56 @@ struct RespondentsRow {
     n: i64,
 }
 
-/// How many people answered each of these questions, per role and step: within each cohort,
-/// and (cohort `None`) in all.
+/// How many people answered each of these questions, per role and step, in all cohorts
+/// (cohort `None`) and, when `by_cohort`, within each.
 pub fn respondents(
     conn: &mut AnyConnection,
     question_keys: &[&str],
+    by_cohort: bool,
 ) -> Result<Vec<questions::Respondents>, StoreError> {
     if question_keys.is_empty() {
         return Ok(Vec::new());
     }
-    let keys = question_keys
-        .iter()
-        .map(|k| literal(k))
-        .collect::<Result<Vec<_>, _>>()?
-        .join(", ");
-    let mut out = Vec::new();
-    for (cohort, group) in [(COHORT, format!(", {COHORT}")), ("'all'", String::new())] {
-        let sql = format!(
-            "SELECT a.question AS question, a.role AS role, a.step AS step, {cohort} AS cohort, \
+    let keys = sql_list(question_keys)?;
+    let mut queries = vec![format!(
+        "SELECT a.question AS question, a.role AS role, a.step AS step, 'all' AS cohort, \
+                COUNT(DISTINCT a.person_id) AS n \
+         FROM answers a \
+         WHERE a.question IN ({keys}) AND a.number IS NOT NULL \
+         GROUP BY a.question, a.role, a.step"
+    )];
+    if by_cohort {
+        queries.push(format!(
+            "SELECT a.question AS question, a.role AS role, a.step AS step, {COHORT} AS cohort, \
                     COUNT(DISTINCT a.person_id) AS n \
              FROM answers a \
              JOIN matches m ON m.id = a.match_id \
              WHERE a.question IN ({keys}) AND a.number IS NOT NULL AND m.approved_at IS NOT NULL \
-             GROUP BY a.question, a.role, a.step{group}"
-        );
+             GROUP BY a.question, a.role, a.step, {COHORT}"
+        ));
+    }
+    let mut out = Vec::new();
+    for sql in queries {
         for r in diesel::sql_query(sql).load::<RespondentsRow>(conn)? {
             out.push(questions::Respondents {
+                cohort: cohort_or_all(&r.cohort)?,
                 question: r.question,
                 role: r.role,
                 step: r.step,
-                cohort: if r.cohort == "all" {
-                    None
-                } else {
-                    Some(month(&r.cohort)?)
-                },
                 n: count(r.n),
             });
         }
     }
     Ok(out)
+}
+
+/// Question keys as an SQL list of literals.
+fn sql_list(keys: &[&str]) -> Result<String, StoreError> {
+    Ok(keys
+        .iter()
+        .map(|k| literal(k))
+        .collect::<Result<Vec<_>, _>>()?
+        .join(", "))
 }
 
 #[derive(QueryableByName)]
@@ -269,6 +315,17 @@ pub fn checkin_counts(conn: &mut AnyConnection) -> Result<Vec<funnel::Count>, St
             })
         })
         .collect()
+}
+
+/// How many check-ins at `step` were answered.
+pub fn answered_at(conn: &mut AnyConnection, step: &str) -> Result<u64, StoreError> {
+    use super::schema::checkins;
+    let n: i64 = checkins::table
+        .filter(checkins::status.eq("answered"))
+        .filter(checkins::step.eq(step))
+        .count()
+        .get_result(conn)?;
+    Ok(count(n))
 }
 
 /// The free-text answers to `question` at `step` of people still on file, in alphabetical

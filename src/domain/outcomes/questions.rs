@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 use super::cohort::Month;
 use super::{Cell, protect_cohorts};
 
-/// Answers counted in the database for one question, role, step, cohort and answer value.
+/// Answers counted in the database for one question, role, step, cohort (`None`: counted
+/// over every cohort at once) and answer value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Count {
     pub question: String,
     pub role: String,
     pub step: String,
-    pub cohort: Month,
+    pub cohort: Option<Month>,
     pub value: f64,
     pub n: u64,
 }
@@ -66,6 +67,11 @@ impl Distribution {
 /// The distribution of each asked question that has answers, in the order asked, within
 /// one cohort or all. `forced` says which totals (of a cohort, or of all under `None`) are
 /// hidden in another report that shows the same answers; they stay hidden here.
+///
+/// For all cohorts the counts need no cohort: the total is hidden exactly when it rests on
+/// too few people or is forced (hiding cohorts never requires hiding their total, as long as
+/// one other cohort is shown or two are hidden). Within one cohort, the cohorts and their
+/// total are protected together, so `counts` must then come per cohort.
 pub fn distributions(
     counts: &[Count],
     respondents: &[Respondents],
@@ -74,7 +80,8 @@ pub fn distributions(
     min_cell: u64,
     forced: impl Fn(&Asked, Option<Month>) -> bool,
 ) -> Vec<(Asked, Cell<Distribution>)> {
-    let mut by_key: BTreeMap<(&str, &str, &str), BTreeMap<Month, Distribution>> = BTreeMap::new();
+    type ByCohort = BTreeMap<Option<Month>, Distribution>;
+    let mut by_key: BTreeMap<(&str, &str, &str), ByCohort> = BTreeMap::new();
     for c in counts {
         by_key
             .entry((&c.question, &c.role, &c.step))
@@ -87,7 +94,6 @@ pub fn distributions(
         .iter()
         .filter_map(|a| {
             let by_cohort = by_key.get(&(a.question.as_str(), a.role.as_str(), a.step.as_str()))?;
-            let sizes: BTreeMap<Month, u64> = by_cohort.iter().map(|(m, d)| (*m, d.n)).collect();
             let people = |m: Option<Month>| {
                 respondents
                     .iter()
@@ -99,8 +105,6 @@ pub fn distributions(
                     })
                     .map(|r| r.n)
             };
-            let (hidden, total_hidden) =
-                protect_cohorts(&sizes, people, |m| forced(a, m), min_cell);
             let (value, is_hidden) = match cohort {
                 None => {
                     let mut all = Distribution::default();
@@ -109,9 +113,17 @@ pub fn distributions(
                             all.add(*v, *n);
                         }
                     }
-                    (all, total_hidden)
+                    let hidden = forced(a, None) || people(None).unwrap_or(all.n) < min_cell;
+                    (all, hidden)
                 }
-                Some(m) => (by_cohort.get(&m)?.clone(), hidden.contains(&m)),
+                Some(m) => {
+                    let sizes: BTreeMap<Month, u64> = by_cohort
+                        .iter()
+                        .filter_map(|(c, d)| c.map(|c| (c, d.n)))
+                        .collect();
+                    let (hidden, _) = protect_cohorts(&sizes, people, |m| forced(a, m), min_cell);
+                    (by_cohort.get(&Some(m))?.clone(), hidden.contains(&m))
+                }
             };
             let cell = if is_hidden {
                 Cell::Suppressed
@@ -137,7 +149,7 @@ mod tests {
             question: question.into(),
             role: "mentee".into(),
             step: "month1".into(),
-            cohort: Month::parse(cohort).expect("test value"),
+            cohort: Some(Month::parse(cohort).expect("test value")),
             value,
             n,
         }

@@ -37,10 +37,11 @@ fn answer<V: serde::Serialize>(
 #[utoipa::path(
     tag = "Outcomes",
     summary = "Belonging over the first year",
-    description = "Mentees' mean answer to the belonging question (1 strongly disagree – 5 strongly agree) per check-in step and group. \
-        A cell with fewer than `privacy.min_cell` respondents is `{step, group, suppressed: true}` with no numbers, and so is any \
-        other cell that would let it be worked out by subtraction (from a total, or from another filter). \
-        Cohort = the month the match was approved, so every step is the same time into the pairing.",
+    description = "Mentees' mean answer to the belonging question (1 strongly disagree – 5 strongly agree) per check-in step and group; \
+        `n` counts answers, one per pair and step. A cell with fewer than `privacy.min_cell` respondents (people) is \
+        `{step, group, suppressed: true}` with no numbers, and so is any other cell that would let it be worked out by \
+        subtraction (from a total, or from another filter). Cohort = the month the match was approved, so every step is the \
+        same time into the pairing.",
     params(
         ("group_by" = Option<String>, Query, description = "site | shift | profession | specialty | cohort"),
         ("cohort" = Option<String>, Query, description = "YYYY-MM: only matches approved in that month"),
