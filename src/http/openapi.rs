@@ -24,6 +24,7 @@ use super::problem::{FieldErrorView, Problem};
         (name = "Matches", description = "Proposals and a coordinator's decisions on them"),
         (name = "Emails", description = "Introduction emails and their delivery"),
         (name = "Check-ins", description = "Check-ins planned over each pair's first year"),
+        (name = "Pair health", description = "Early warnings on running pairs, what coordinators do about them, and re-matching"),
         (name = "Service", description = "Health of the service"),
     )
 )]

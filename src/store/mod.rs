@@ -32,6 +32,8 @@ mod connection;
 pub mod coordinators;
 pub mod emails;
 mod error;
+pub mod flags;
+pub mod health;
 pub mod matches;
 pub mod migrate;
 pub mod profiles;

@@ -5,10 +5,13 @@ mod common;
 
 mod checkins;
 mod console;
+mod digest;
 mod email;
 mod errors;
+mod health;
 mod matching;
 mod pages;
 mod pagination;
 mod profiles;
+mod rematch;
 mod service;

@@ -21,7 +21,7 @@ fn both_backends_have_the_same_migrations() {
 /// Selects through every column of every table, so a drift between `schema.rs` and the SQL
 /// fails here rather than in production.
 fn select_everything(db: &Db) -> Result<(), StoreError> {
-    use belong::store::schema::{api_tokens, profiles};
+    use belong::store::schema::{api_tokens, health_digests, profiles, risk_flags};
     db.run_blocking(|conn| {
         profiles::table
             .select(profiles::all_columns)
@@ -34,9 +34,38 @@ fn select_everything(db: &Db) -> Result<(), StoreError> {
             chrono::NaiveDateTime,
             Option<chrono::NaiveDateTime>,
         )>(conn)?;
+        risk_flags::table
+            .select(risk_flags::all_columns)
+            .load::<FlagColumns>(conn)?;
+        health_digests::table
+            .select(health_digests::all_columns)
+            .load::<(chrono::NaiveDate, Time, i32)>(conn)?;
         Ok(())
     })
 }
+
+type FlagColumns = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    Time,
+    Time,
+    Option<Time>,
+    Option<String>,
+    Option<Time>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 type Time = chrono::NaiveDateTime;
 type ProfileColumns = (

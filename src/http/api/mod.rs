@@ -2,6 +2,7 @@
 
 pub mod checkins;
 pub mod emails;
+pub mod flags;
 pub mod matching;
 pub mod profile_body;
 pub mod profiles;
@@ -35,5 +36,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(matching::put_settings)
         .service(emails::list)
         .service(emails::retry)
-        .service(checkins::list);
+        .service(checkins::list)
+        .service(flags::list)
+        .service(flags::acknowledge)
+        .service(flags::resolve)
+        .service(flags::match_health)
+        .service(flags::rematch_pair);
 }

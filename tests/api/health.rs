@@ -1,0 +1,719 @@
+//! Pair health end to end: each early-warning rule raises exactly its one flag (a control
+//! pair none), flags are never duplicated, coordinators acknowledge and resolve them, and
+//! ending or erasing closes and scrubs them.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::{Backend, TestApp, send, spawn, spawn_with};
+use crate::on_both_backends;
+use belong::store::schema::{answers, checkins};
+
+on_both_backends!(
+    each_answer_rule_raises_its_one_flag,
+    time_rules_fire_as_the_days_pass,
+    thresholds_in_seconds_fire_on_the_scheduler_tick,
+    acknowledging_and_resolving_flags,
+    ending_closes_flags_and_erasure_scrubs_them,
+    the_database_refuses_a_second_unresolved_flag,
+);
+
+/// A pair proposed by hand and approved: (match, mentee, mentor).
+pub async fn approved_pair(app: &TestApp, n: usize, mentor: Value) -> (String, String, String) {
+    let mentee_id = app.mentee(n, json!({})).await;
+    let mentor_id = app.mentor(n, mentor).await;
+    let (status, m) = app
+        .post_json(
+            "/api/v1/matches",
+            &json!({"mentee_id": mentee_id, "mentor_id": mentor_id}),
+        )
+        .await;
+    assert_eq!(status, 201, "{m}");
+    let id = m["id"].as_str().expect("id").to_string();
+    let (status, m) = app
+        .post_json(&format!("/api/v1/matches/{id}/approve"), &json!({}))
+        .await;
+    assert_eq!(status, 200, "{m}");
+    (id, mentee_id, mentor_id)
+}
+
+fn now() -> NaiveDateTime {
+    belong::store::now()
+}
+
+/// When a match was approved.
+fn approved_at(app: &TestApp, match_id: &str) -> NaiveDateTime {
+    use belong::store::schema::matches;
+    let id = match_id.to_string();
+    app.app
+        .db
+        .run_blocking(move |conn| {
+            matches::table
+                .filter(matches::id.eq(id))
+                .select(matches::approved_at)
+                .first::<Option<NaiveDateTime>>(conn)
+                .map_err(belong::store::StoreError::from)
+        })
+        .expect("match")
+        .expect("approved")
+}
+
+/// Records one person's answers to a planned check-in, as the check-in page would, then
+/// reviews the pair as the scheduler does after each answer.
+pub fn answer(
+    app: &TestApp,
+    match_id: &str,
+    role: &str,
+    step: &str,
+    items: &[(&str, f64)],
+    at: NaiveDateTime,
+) {
+    answer_with_comment(app, match_id, role, step, items, None, at)
+}
+
+fn answer_with_comment(
+    app: &TestApp,
+    match_id: &str,
+    role: &str,
+    step: &str,
+    items: &[(&str, f64)],
+    comment: Option<&str>,
+    at: NaiveDateTime,
+) {
+    let (m, role, step) = (match_id.to_string(), role.to_string(), step.to_string());
+    let items: Vec<(String, f64)> = items.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+    let comment = comment.map(str::to_string);
+    let settings = app.app.settings.clone();
+    app.app
+        .db
+        .run_blocking(move |conn| {
+            let (checkin, person): (String, String) = checkins::table
+                .filter(checkins::match_id.eq(&m))
+                .filter(checkins::role.eq(&role))
+                .filter(checkins::step.eq(&step))
+                .select((checkins::id, checkins::person_id))
+                .first(conn)?;
+            diesel::update(checkins::table.filter(checkins::id.eq(&checkin)))
+                .set((
+                    checkins::status.eq("answered"),
+                    checkins::answered_at.eq(Some(at)),
+                ))
+                .execute(conn)?;
+            let row = |question: &str, number: Option<f64>, text: Option<String>| {
+                (
+                    answers::checkin_id.eq(checkin.clone()),
+                    answers::match_id.eq(m.clone()),
+                    answers::person_id.eq(person.clone()),
+                    answers::role.eq(role.clone()),
+                    answers::step.eq(step.clone()),
+                    answers::question.eq(question.to_string()),
+                    answers::number.eq(number),
+                    answers::text.eq(text),
+                    answers::answered_at.eq(at),
+                )
+            };
+            for (question, number) in &items {
+                diesel::insert_into(answers::table)
+                    .values(row(question, Some(*number), None))
+                    .execute(conn)?;
+            }
+            if let Some(text) = comment {
+                diesel::insert_into(answers::table)
+                    .values(row("comment", None, Some(text)))
+                    .execute(conn)?;
+            }
+            belong::app::health::review_match(conn, &settings, &m, at)
+        })
+        .expect("answer recorded");
+}
+
+/// Marks a planned check-in expired unanswered, as the scheduler does.
+pub fn expire(app: &TestApp, match_id: &str, role: &str, step: &str, at: NaiveDateTime) {
+    let (m, role, step) = (match_id.to_string(), role.to_string(), step.to_string());
+    app.app
+        .db
+        .run_blocking(move |conn| {
+            diesel::update(
+                checkins::table
+                    .filter(checkins::match_id.eq(&m))
+                    .filter(checkins::role.eq(&role))
+                    .filter(checkins::step.eq(&step)),
+            )
+            .set((
+                checkins::status.eq("expired"),
+                checkins::expires_at.eq(Some(at)),
+            ))
+            .execute(conn)
+            .map_err(belong::store::StoreError::from)
+        })
+        .expect("expired");
+}
+
+/// Reviews every running pair at `at`, as the scheduler's periodic review does.
+pub async fn review(app: &TestApp, at: NaiveDateTime) {
+    belong::app::health::review_all(&app.app, at)
+        .await
+        .expect("review");
+}
+
+pub async fn flags_of(app: &TestApp, match_id: &str) -> Vec<Value> {
+    let (status, page) = app
+        .get_json(&format!("/api/v1/flags?match_id={match_id}&limit=200"))
+        .await;
+    assert_eq!(status, 200, "{page}");
+    page["items"].as_array().expect("items").clone()
+}
+
+pub async fn rules_of(app: &TestApp, match_id: &str) -> Vec<String> {
+    flags_of(app, match_id)
+        .await
+        .iter()
+        .map(|f| f["rule"].as_str().expect("rule").to_string())
+        .collect()
+}
+
+/// Good answers from both people: met, fitting, belonging, staying.
+fn doing_well(app: &TestApp, m: &str, at: NaiveDateTime) {
+    answer(
+        app,
+        m,
+        "mentee",
+        "day14",
+        &[("met", 1.0), ("times", 1.0), ("fit", 4.0), ("contact", 0.0)],
+        at,
+    );
+    answer(app, m, "mentor", "day14", &[("met", 1.0), ("fit", 5.0)], at);
+}
+
+fn pulse(belonging: f64, stay: f64, burnout: f64, contact: f64) -> Vec<(&'static str, f64)> {
+    vec![
+        ("belonging", belonging),
+        ("met", 1.0),
+        ("times", 2.0),
+        ("fit", 4.0),
+        ("stay", stay),
+        ("burnout", burnout),
+        ("contact", contact),
+    ]
+}
+
+async fn each_answer_rule_raises_its_one_flag(backend: Backend) {
+    let app = spawn(backend).await;
+    let t = now();
+    let secret = "My charge nurse shouts at me";
+    let mut expected: Vec<(String, Vec<&str>)> = Vec::new();
+
+    let (control, ..) = approved_pair(&app, 1, json!({})).await;
+    doing_well(&app, &control, t);
+    answer(
+        &app,
+        &control,
+        "mentee",
+        "month1",
+        &pulse(4.0, 5.0, 2.0, 0.0),
+        t,
+    );
+    expected.push((control, vec![]));
+
+    let (m, ..) = approved_pair(&app, 2, json!({})).await;
+    answer(
+        &app,
+        &m,
+        "mentee",
+        "day14",
+        &[("met", 1.0), ("fit", 4.0)],
+        t,
+    );
+    answer(
+        &app,
+        &m,
+        "mentor",
+        "day14",
+        &[("met", 1.0), ("fit", 2.0)],
+        t,
+    );
+    expected.push((m, vec!["poor_fit"]));
+
+    let (m, ..) = approved_pair(&app, 3, json!({})).await;
+    doing_well(&app, &m, t);
+    answer(&app, &m, "mentee", "month1", &pulse(2.0, 4.0, 2.0, 0.0), t);
+    expected.push((m, vec!["belonging_low"]));
+
+    let (m, ..) = approved_pair(&app, 4, json!({})).await;
+    doing_well(&app, &m, t);
+    answer(&app, &m, "mentee", "month1", &pulse(5.0, 4.0, 2.0, 0.0), t);
+    answer(
+        &app,
+        &m,
+        "mentee",
+        "month3",
+        &pulse(4.0, 4.0, 2.0, 0.0),
+        t + Duration::seconds(1),
+    );
+    expected.push((m, vec!["belonging_dropped"]));
+
+    let (m, ..) = approved_pair(&app, 5, json!({})).await;
+    doing_well(&app, &m, t);
+    answer_with_comment(
+        &app,
+        &m,
+        "mentee",
+        "month1",
+        &pulse(4.0, 2.0, 2.0, 0.0),
+        Some(secret),
+        t,
+    );
+    expected.push((m, vec!["intent_to_leave"]));
+
+    let (m, ..) = approved_pair(&app, 6, json!({})).await;
+    doing_well(&app, &m, t);
+    answer(&app, &m, "mentee", "month1", &pulse(4.0, 4.0, 4.0, 0.0), t);
+    expected.push((m, vec!["burnout_high"]));
+
+    let (m, ..) = approved_pair(&app, 7, json!({})).await;
+    doing_well(&app, &m, t);
+    answer_with_comment(
+        &app,
+        &m,
+        "mentee",
+        "month1",
+        &pulse(4.0, 4.0, 2.0, 1.0),
+        Some(secret),
+        t,
+    );
+    expected.push((m, vec!["asked_for_contact"]));
+
+    let (m, ..) = approved_pair(&app, 8, json!({})).await;
+    answer(
+        &app,
+        &m,
+        "mentor",
+        "day14",
+        &[("met", 1.0), ("fit", 4.0)],
+        t,
+    );
+    expire(&app, &m, "mentee", "day14", t);
+    expire(&app, &m, "mentee", "month1", t);
+    expected.push((m, vec!["unanswered_checkins"]));
+
+    let (m, ..) = approved_pair(&app, 9, json!({"shift": "day"})).await;
+    doing_well(&app, &m, t);
+    expected.push((m, vec!["shift_mismatch"]));
+
+    // The periodic review, twice: nothing is raised twice.
+    review(&app, t + Duration::minutes(1)).await;
+    review(&app, t + Duration::minutes(2)).await;
+    for (m, rules) in &expected {
+        assert_eq!(&rules_of(&app, m).await, rules, "match {m}");
+    }
+
+    let (status, all) = app.get_json("/api/v1/flags?limit=200").await;
+    assert_eq!(status, 200);
+    let all = all["items"].as_array().expect("items");
+    assert_eq!(all.len(), 8);
+    for f in all {
+        assert_eq!(f["status"], "open");
+        assert!(!f.to_string().contains(secret), "a comment leaked: {f}");
+        assert!(!f.to_string().contains("Ana Souza"), "a name leaked: {f}");
+    }
+    let fit = all
+        .iter()
+        .find(|f| f["rule"] == "poor_fit")
+        .expect("poor_fit");
+    assert_eq!(fit["role"], "mentor");
+    assert_eq!(fit["severity"], "critical");
+    assert_eq!(fit["health"], "off_track");
+    assert!(
+        fit["evidence"]
+            .as_str()
+            .is_some_and(|e| e.contains("fit 2 at the day14 check-in")),
+        "{fit}"
+    );
+    let shift = all
+        .iter()
+        .find(|f| f["rule"] == "shift_mismatch")
+        .expect("shift");
+    assert!(shift["person_id"].is_null() && shift["role"].is_null());
+    assert_eq!(shift["health"], "at_risk");
+
+    // Filters narrow the list; bad filters are named.
+    let (_, critical) = app
+        .get_json("/api/v1/flags?rule=burnout_high&status=open")
+        .await;
+    assert_eq!(critical["items"].as_array().map(Vec::len), Some(1));
+    let (_, page) = app.get_json("/api/v1/flags?limit=3").await;
+    assert_eq!(page["items"].as_array().map(Vec::len), Some(3));
+    let cursor = page["next_cursor"].as_str().expect("more pages");
+    let (_, next) = app
+        .get_json(&format!("/api/v1/flags?limit=200&cursor={cursor}"))
+        .await;
+    assert_eq!(next["items"].as_array().map(Vec::len), Some(5));
+    for (query, field) in [
+        ("rule=sad", "rule"),
+        ("status=closed", "status"),
+        ("match_id=x", "match_id"),
+        ("limit=0", "limit"),
+        ("colour=blue", "colour"),
+    ] {
+        let (status, problem) = app.get_json(&format!("/api/v1/flags?{query}")).await;
+        assert_eq!(status, 422, "{query}");
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+    }
+}
+
+async fn time_rules_fire_as_the_days_pass(backend: Backend) {
+    let app = spawn(backend).await;
+    let (control, ..) = approved_pair(&app, 1, json!({})).await;
+    let (first, ..) = approved_pair(&app, 2, json!({})).await;
+    let (recent, ..) = approved_pair(&app, 3, json!({})).await;
+    let start = approved_at(&app, &first);
+    let day = |n: i64| start + Duration::days(n);
+
+    doing_well(&app, &control, day(5));
+    doing_well(&app, &recent, day(5));
+    review(&app, day(13)).await;
+    for m in [&control, &first, &recent] {
+        assert!(rules_of(&app, m).await.is_empty());
+    }
+
+    review(&app, day(15)).await;
+    assert_eq!(rules_of(&app, &first).await, ["no_first_meeting"]);
+    let (_, h) = app
+        .get_json(&format!("/api/v1/matches/{first}/health"))
+        .await;
+    assert_eq!(h["health"], "at_risk", "{h}");
+
+    // Still none by day 21: escalated; the day-14 flag gives way to it.
+    review(&app, day(22)).await;
+    let flags = flags_of(&app, &first).await;
+    assert_eq!(flags.len(), 2);
+    assert_eq!(
+        (
+            &flags[0]["rule"],
+            &flags[0]["status"],
+            &flags[0]["resolution"]
+        ),
+        (
+            &json!("no_first_meeting"),
+            &json!("resolved"),
+            &json!("superseded")
+        )
+    );
+    assert!(flags[0]["resolved_by"].is_null());
+    assert_eq!(
+        (
+            &flags[1]["rule"],
+            &flags[1]["status"],
+            &flags[1]["severity"]
+        ),
+        (
+            &json!("no_first_meeting_escalated"),
+            &json!("open"),
+            &json!("critical")
+        )
+    );
+    let (_, h) = app
+        .get_json(&format!("/api/v1/matches/{first}/health"))
+        .await;
+    assert_eq!(h["health"], "off_track", "{h}");
+    assert_eq!(h["flags"][0]["rule"], "no_first_meeting_escalated");
+
+    // The control pair keeps meeting; the other last reported one on day 5.
+    answer(
+        &app,
+        &control,
+        "mentee",
+        "month1",
+        &pulse(4.0, 5.0, 1.0, 0.0),
+        day(30),
+    );
+    review(&app, day(50)).await;
+    assert_eq!(rules_of(&app, &recent).await, ["no_recent_meeting"]);
+    assert!(rules_of(&app, &control).await.is_empty());
+    let (_, h) = app
+        .get_json(&format!("/api/v1/matches/{control}/health"))
+        .await;
+    assert_eq!(
+        (&h["health"], &h["flags"]),
+        (&json!("on_track"), &json!([]))
+    );
+}
+
+async fn thresholds_in_seconds_fire_on_the_scheduler_tick(backend: Backend) {
+    let app = spawn_with(
+        crate::common::TestDb::new(backend),
+        &[
+            ("BELONG__HEALTH__FIRST_MEETING_DAYS", "PT1S"),
+            ("BELONG__HEALTH__FIRST_MEETING_ESCALATE_DAYS", "PT1H"),
+            ("BELONG__HEALTH__REVIEW_EVERY_SECS", "1"),
+        ],
+    )
+    .await;
+    let (m, ..) = approved_pair(&app, 1, json!({})).await;
+    belong::app::health::tick(&app.app, now())
+        .await
+        .expect("tick");
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    belong::app::health::tick(&app.app, now())
+        .await
+        .expect("tick");
+    assert_eq!(rules_of(&app, &m).await, ["no_first_meeting"]);
+}
+
+async fn acknowledging_and_resolving_flags(backend: Backend) {
+    let app = spawn(backend).await;
+    let t = now();
+    let (m, ..) = approved_pair(&app, 1, json!({})).await;
+    answer(
+        &app,
+        &m,
+        "mentee",
+        "day14",
+        &[("met", 1.0), ("fit", 1.0)],
+        t,
+    );
+    let flag = flags_of(&app, &m).await.remove(0);
+    let id = flag["id"].as_str().expect("id").to_string();
+    assert_eq!(flag["status"], "open");
+
+    // Coordinators only: integration tokens may not read or act on flags.
+    let integration = |method: Method, path: &str| {
+        app.client
+            .request(method, app.url(path))
+            .bearer_auth(&app.integration)
+    };
+    for (method, path) in [
+        (Method::GET, "/api/v1/flags".to_string()),
+        (Method::GET, format!("/api/v1/matches/{m}/health")),
+        (Method::POST, format!("/api/v1/flags/{id}/acknowledge")),
+    ] {
+        let (status, problem) = send(integration(method, &path)).await;
+        assert_eq!(status, 403, "{path}: {problem}");
+    }
+    let (status, _) = send(app.client.get(app.url("/api/v1/flags"))).await;
+    assert_eq!(status, 401);
+
+    let ack = format!("/api/v1/flags/{id}/acknowledge");
+    let (status, f) = app.post_json(&ack, &json!({})).await;
+    assert_eq!(status, 200, "{f}");
+    assert_eq!(f["status"], "acknowledged");
+    assert_eq!(f["acknowledged_by"], "API token \u{201c}tests\u{201d}");
+    assert!(f["acknowledged_at"].is_string());
+    // Again: nothing changes.
+    let (status, again) = app.post_json(&ack, &json!({})).await;
+    assert_eq!(
+        (status, &again["acknowledged_at"]),
+        (200, &f["acknowledged_at"])
+    );
+
+    let resolve = format!("/api/v1/flags/{id}/resolve");
+    for (body, field) in [
+        (json!({}), "resolution"),
+        (json!({"resolution": "ignored"}), "resolution"),
+        (json!({"resolution": "match_ended"}), "resolution"),
+        (json!({"resolution": 3}), "resolution"),
+        (
+            json!({"resolution": "nudged", "note": "x".repeat(1001)}),
+            "note",
+        ),
+        (json!({"resolution": "nudged", "colour": "red"}), "colour"),
+    ] {
+        let (status, problem) = app.post_json(&resolve, &body).await;
+        assert_eq!(status, 422, "{body}: {problem}");
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+        assert_eq!(problem["type"], "urn:belong:problem:validation");
+    }
+    let (status, _) = send(
+        app.req(Method::POST, &resolve)
+            .header("content-type", "application/json")
+            .body("{"),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let unknown = uuid::Uuid::now_v7();
+    for path in [
+        format!("/api/v1/flags/{unknown}/resolve"),
+        "/api/v1/flags/nope/resolve".to_string(),
+    ] {
+        let (status, problem) = app.post_json(&path, &json!({"resolution": "nudged"})).await;
+        assert_eq!(status, 404, "{problem}");
+    }
+    let (status, problem) = app
+        .post_json(&format!("/api/v1/flags/{unknown}/acknowledge"), &json!({}))
+        .await;
+    assert_eq!(status, 404, "{problem}");
+
+    let (status, f) = app
+        .post_json(
+            &resolve,
+            &json!({"resolution": "checked_in", "note": "Called her; the rota changes next month."}),
+        )
+        .await;
+    assert_eq!(status, 200, "{f}");
+    assert_eq!(
+        (&f["status"], &f["resolution"], &f["note"]),
+        (
+            &json!("resolved"),
+            &json!("checked_in"),
+            &json!("Called her; the rota changes next month.")
+        )
+    );
+    assert_eq!(f["resolved_by"], "API token \u{201c}tests\u{201d}");
+    assert_eq!(f["health"], "on_track");
+    let (status, problem) = app
+        .post_json(&resolve, &json!({"resolution": "nudged"}))
+        .await;
+    assert_eq!(status, 409, "{problem}");
+    let (status, problem) = app.post_json(&ack, &json!({})).await;
+    assert_eq!(status, 409, "{problem}");
+
+    // The same evidence does not raise it again; a new low rating does.
+    review(&app, t + Duration::minutes(1)).await;
+    assert_eq!(flags_of(&app, &m).await.len(), 1);
+    answer(
+        &app,
+        &m,
+        "mentee",
+        "month1",
+        &pulse(4.0, 4.0, 2.0, 0.0)
+            .into_iter()
+            .map(|(k, v)| if k == "fit" { (k, 2.0) } else { (k, v) })
+            .collect::<Vec<_>>(),
+        t + Duration::days(1),
+    );
+    let flags = flags_of(&app, &m).await;
+    assert_eq!(flags.len(), 2);
+    assert_eq!(
+        (&flags[1]["rule"], &flags[1]["status"]),
+        (&json!("poor_fit"), &json!("open"))
+    );
+    let (_, h) = app.get_json(&format!("/api/v1/matches/{m}/health")).await;
+    assert_eq!(h["health"], "off_track");
+    assert_eq!(h["flags"][0]["status"], "open", "unresolved first: {h}");
+    let (status, _) = app
+        .get_json(&format!("/api/v1/matches/{}/health", uuid::Uuid::now_v7()))
+        .await;
+    assert_eq!(status, 404);
+}
+
+async fn ending_closes_flags_and_erasure_scrubs_them(backend: Backend) {
+    let app = spawn(backend).await;
+    let t = now();
+    let (m, mentee, _) = approved_pair(&app, 1, json!({"shift": "day"})).await;
+    answer(
+        &app,
+        &m,
+        "mentee",
+        "day14",
+        &[("met", 1.0), ("fit", 4.0), ("contact", 1.0)],
+        t,
+    );
+    review(&app, t).await;
+    assert_eq!(
+        rules_of(&app, &m).await,
+        ["asked_for_contact", "shift_mismatch"]
+    );
+    let (status, _) = app
+        .post_json(
+            &format!("/api/v1/matches/{m}/end"),
+            &json!({"reason": "Moved to another hospital"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    for f in flags_of(&app, &m).await {
+        assert_eq!(
+            (&f["status"], &f["resolution"], &f["health"]),
+            (&json!("resolved"), &json!("match_ended"), &Value::Null),
+            "{f}"
+        );
+    }
+    let (_, h) = app.get_json(&format!("/api/v1/matches/{m}/health")).await;
+    assert_eq!(
+        (&h["status"], &h["health"]),
+        (&json!("ended"), &Value::Null)
+    );
+    // An ended match is not reviewed again.
+    review(&app, t + Duration::days(30)).await;
+    assert_eq!(flags_of(&app, &m).await.len(), 2);
+
+    // Erasing the mentee leaves counts, not words.
+    let (m2, ..) = approved_pair(&app, 2, json!({"shift": "day"})).await;
+    review(&app, t).await;
+    let shift = flags_of(&app, &m2).await.remove(0);
+    app.post_json(
+        &format!(
+            "/api/v1/flags/{}/resolve",
+            shift["id"].as_str().expect("id")
+        ),
+        &json!({"resolution": "no_action", "note": "Ana prefers days anyway"}),
+    )
+    .await;
+    assert_eq!(app.delete(&format!("/api/v1/mentees/{mentee}")).await, 204);
+    let (_, running) = app.get_json(&format!("/api/v1/matches/{m2}")).await;
+    let mentee2 = running["mentee_id"].as_str().expect("mentee").to_string();
+    assert_eq!(app.delete(&format!("/api/v1/mentees/{mentee2}")).await, 204);
+    for f in flags_of(&app, &m)
+        .await
+        .iter()
+        .chain(&flags_of(&app, &m2).await)
+    {
+        assert_eq!(f["evidence"], "(erased)", "{f}");
+        assert!(f["note"].is_null() || f["note"] == "(erased)", "{f}");
+        assert_eq!(f["status"], "resolved");
+    }
+}
+
+async fn the_database_refuses_a_second_unresolved_flag(backend: Backend) {
+    use belong::domain::health::Resolution;
+    use belong::store::flags::{self, FlagRow};
+    let app = spawn(backend).await;
+    let (m, ..) = approved_pair(&app, 1, json!({"shift": "day"})).await;
+    review(&app, now()).await;
+    let existing = flags_of(&app, &m).await.remove(0);
+    let key = flags::flag_key(&m, "shift_mismatch", None);
+    let t = now();
+    let copy = |id: &str| FlagRow {
+        seq: 0,
+        id: id.to_string(),
+        match_id: m.clone(),
+        person_id: None,
+        role: None,
+        rule: "shift_mismatch".into(),
+        severity: "warning".into(),
+        evidence: "copy".into(),
+        basis: "other".into(),
+        flag_key: key.clone(),
+        open_key: Some(key.clone()),
+        status: "open".into(),
+        raised_at: t,
+        updated_at: t,
+        acknowledged_at: None,
+        acknowledged_by: None,
+        resolved_at: None,
+        resolved_by: None,
+        resolution: None,
+        note: None,
+    };
+    let duplicate = copy("duplicate");
+    let refused = app
+        .app
+        .db
+        .run_blocking(move |conn| flags::insert(conn, &duplicate));
+    assert!(
+        matches!(refused, Err(belong::store::StoreError::Unique(_))),
+        "{refused:?}"
+    );
+    // Once resolved, its key is free for a new flag.
+    let id = existing["id"].as_str().expect("id").to_string();
+    let again = copy("again");
+    app.app
+        .db
+        .run_blocking(move |conn| {
+            flags::resolve(conn, &id, Resolution::NoAction, None, Some("tests"), t)?;
+            flags::insert(conn, &again)
+        })
+        .expect("a new flag after resolution");
+    assert_eq!(flags_of(&app, &m).await.len(), 2);
+}
