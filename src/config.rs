@@ -839,6 +839,124 @@ mod tests {
         assert!(t.sites.contains("community_clinic"));
     }
 
+    /// Loads the defaults with `toml` laid over them, from a file as an operator would.
+    fn with_file(toml: &str) -> Result<Settings, ConfigError> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("belong.toml");
+        std::fs::write(&path, toml).expect("write");
+        Settings::load_with_env(Some(&path), env(&[]))
+    }
+
+    #[test]
+    fn the_shipped_surveys_ask_mentors_only_about_the_pair() {
+        use crate::domain::survey::Respondent;
+        let s = Settings::load_with_env(None, env(&[])).expect("defaults load");
+        let surveys = &s.checkins.surveys;
+        let keys = |survey: &str, who| -> Vec<String> {
+            surveys
+                .questions_for(survey, who)
+                .iter()
+                .map(|q| q.key.clone())
+                .collect()
+        };
+        assert_eq!(
+            keys("pulse", Respondent::Mentee),
+            [
+                "belonging",
+                "met",
+                "times",
+                "fit",
+                "stay",
+                "burnout",
+                "contact",
+                "comment"
+            ]
+        );
+        assert_eq!(
+            keys("pulse", Respondent::Mentor),
+            ["met", "times", "fit", "contact", "comment"]
+        );
+        assert_eq!(
+            keys("first_meeting", Respondent::Mentee),
+            ["met", "times", "fit", "contact", "comment"]
+        );
+        let burnout = surveys.question("burnout").expect("burnout");
+        assert!(!burnout.required);
+        assert!(
+            burnout
+                .attribution
+                .as_deref()
+                .unwrap_or_default()
+                .contains("Dolan")
+        );
+        assert_eq!(s.privacy.min_cell, 5);
+        assert!((s.outcomes.retention_benchmark - 0.825).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_licensed_instrument_needs_its_licence() {
+        let instrument = |licence: &str| {
+            format!(
+                r#"
+[checkins.questions.unit_item_1]
+text = "Item wording as licensed"
+kind = "scale"
+min = 1
+max = 4
+labels = ["1", "2", "3", "4"]
+required = true
+mentee_only = true
+
+[checkins.surveys.pulse]
+title = "How are you doing?"
+questions = ["belonging", "unit_item_1", "met", "fit"]
+
+[checkins.instruments.unit_scale]
+name = "A licensed unit-belonging scale"
+{licence}
+scoring = "mean"
+items = ["unit_item_1"]
+"#
+            )
+        };
+        let err = with_file(&instrument("")).expect_err("no licence");
+        assert!(
+            err.to_string()
+                .contains("checkins.instruments.unit_scale.licence"),
+            "{err}"
+        );
+        let err = with_file(&instrument(r#"licence = "  ""#)).expect_err("blank licence");
+        assert!(err.to_string().contains("licence"), "{err}");
+        let s = with_file(&instrument(r#"licence = "Licence 2026-114, St Elsewhere""#))
+            .expect("licensed");
+        assert_eq!(s.checkins.surveys.instruments().len(), 1);
+
+        let err = with_file(
+            r#"
+[checkins]
+steps = [{ key = "day14", after = "P14D", audience = "both", survey = "nope" }]
+"#,
+        )
+        .expect_err("unknown survey");
+        assert!(
+            err.to_string().contains("checkins.steps[0].survey"),
+            "{err}"
+        );
+        let err = with_file(
+            r#"
+[checkins]
+send_hours = { night = "late" }
+"#,
+        )
+        .expect_err("bad hours");
+        assert!(
+            err.to_string().contains("checkins.send_hours.night"),
+            "{err}"
+        );
+        let err = with_file("[privacy]\nmin_cell = 0\n").expect_err("min cell");
+        assert!(err.to_string().contains("privacy.min_cell"), "{err}");
+    }
+
     #[test]
     fn environment_overrides_and_bad_values_name_the_key() {
         let s = Settings::load_with_env(

@@ -9,6 +9,7 @@ pub mod domain;
 pub mod email;
 pub mod http;
 pub mod roster;
+pub mod scheduler;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

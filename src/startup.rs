@@ -86,12 +86,18 @@ pub fn start_worker(app: &App, stop: watch::Receiver<bool>) -> Result<JoinHandle
     Ok(tokio::spawn(worker.run(stop)))
 }
 
-/// Runs the service until it is told to stop: SIGINT/SIGTERM let in-flight requests and an
-/// in-flight email send finish first.
+/// Starts the check-in scheduler; it stops when `stop` turns true.
+pub fn start_scheduler(app: &App, stop: watch::Receiver<bool>) -> JoinHandle<()> {
+    tokio::spawn(crate::scheduler::Scheduler::new(app.clone()).run(stop))
+}
+
+/// Runs the service until it is told to stop: SIGINT/SIGTERM let in-flight requests, an
+/// in-flight email send and a scheduler tick finish first.
 pub async fn serve(app: App, listener: TcpListener) -> Result<(), String> {
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     let (stop, stopped) = watch::channel(false);
-    let worker = start_worker(&app, stopped).map_err(|e| e.to_string())?;
+    let worker = start_worker(&app, stopped.clone()).map_err(|e| e.to_string())?;
+    let scheduler = start_scheduler(&app, stopped);
     tracing::info!(%address, backend = app.db.url().backend(), "belong is listening");
     let grace = shutdown_grace(&app.settings.email);
     let served = crate::http::server(app, listener)
@@ -100,6 +106,9 @@ pub async fn serve(app: App, listener: TcpListener) -> Result<(), String> {
     let _ = stop.send(true);
     if tokio::time::timeout(grace, worker).await.is_err() {
         tracing::warn!("the email worker did not stop in time");
+    }
+    if tokio::time::timeout(grace, scheduler).await.is_err() {
+        tracing::warn!("the check-in scheduler did not stop in time");
     }
     served.map_err(|e| format!("the server stopped: {e}"))
 }

@@ -1,10 +1,23 @@
-//! Check-ins as the API lists them (never with answers).
+//! Check-ins: listed by the API (never with answers), sent when due within each person's send
+//! hours, reminded, expired, opened and answered through a personal link.
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{NaiveDateTime, Utc};
+use rand::RngCore;
 use uuid::Uuid;
 
 use super::{App, AppError};
-use crate::store::checkins::{self as rows, CheckinRow};
-use crate::store::profiles::Page;
+use crate::config::Settings;
+use crate::domain::field_error::FieldErrors;
+use crate::domain::profile::PersonDetails;
+use crate::domain::survey::{Answers, Question, Respondent, Value};
+use crate::email::checkin::{self as email, Invitation};
+use crate::email::message::{self, Recipient};
+use crate::store::answers::{self, AnswerRow};
+use crate::store::checkins::{self as rows, CheckinRow, Due};
+use crate::store::profiles::{self, Page};
+use crate::store::{AnyConnection, StoreError, emails, now, write_tx};
 
 pub async fn list(
     app: &App,
@@ -20,4 +33,414 @@ pub async fn list(
             rows::list(conn, match_id.as_deref(), status.as_deref(), after, limit)
         })
         .await?)
+}
+
+/// Check-ins claimed per database round.
+pub const BATCH: i64 = 50;
+
+/// What one scheduler pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Sent {
+    pub invitations: usize,
+    pub reminders: usize,
+    pub expired: usize,
+}
+
+/// Sends the check-ins and reminders that are due (each once, whatever other processes do),
+/// and expires those whose link has run out. `owner` names this process on its leases.
+pub async fn send_due(app: &App, owner: &str) -> Result<Sent, AppError> {
+    let (settings, owner) = (app.settings.clone(), owner.to_string());
+    let sent = app
+        .db
+        .run(move |conn| -> Result<Sent, AppError> {
+            let at = now();
+            let lease = chrono::Duration::from_std(settings.checkins.lease)
+                .unwrap_or(chrono::Duration::minutes(1));
+            let mut sent = Sent::default();
+            for due in [Due::First, Due::Reminder] {
+                for row in rows::claim_due(conn, due, &owner, at, at + lease, BATCH)? {
+                    if send_one(conn, &settings, due, &row, &owner, at)? {
+                        match due {
+                            Due::First => sent.invitations += 1,
+                            Due::Reminder => sent.reminders += 1,
+                        }
+                    }
+                }
+            }
+            let expired = rows::expire_due(conn, at)?;
+            sent.expired = expired.len();
+            for match_id in expired {
+                super::health::review_match(conn, &settings, &match_id, at)?;
+            }
+            Ok(sent)
+        })
+        .await?;
+    if sent.invitations + sent.reminders > 0 {
+        app.outbox.ring();
+    }
+    Ok(sent)
+}
+
+/// Sends one claimed check-in (or reminder) in one transaction: the email is queued, the link
+/// stored and the row moved on together, or none of it. Outside the person's send hours the
+/// row is given back for the next opening instead. Returns whether an email was queued.
+fn send_one(
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    due: Due,
+    row: &CheckinRow,
+    owner: &str,
+    at: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let Some(who) = Respondent::parse(&row.role) else {
+        return Err(AppError::Internal(format!(
+            "check-in {} has no role",
+            row.id
+        )));
+    };
+    let Some(person) = person(conn, who, &row.person_id)? else {
+        // Erased since it was claimed: its check-ins were cancelled with the match.
+        rows::release(conn, due, &row.id, owner, None)?;
+        return Ok(false);
+    };
+    let window = settings.checkins.send_window(person.shift);
+    let open = window
+        .next_open(at.and_utc(), settings.checkins.timezone)
+        .naive_utc();
+    if open > at {
+        rows::release(conn, due, &row.id, owner, Some(open))?;
+        return Ok(false);
+    }
+    write_tx(conn, |conn| {
+        let moved = match due {
+            Due::First => {
+                let expires_at = settings
+                    .checkins
+                    .expire_after
+                    .from(at.and_utc())
+                    .naive_utc();
+                let next = settings
+                    .checkins
+                    .reminders
+                    .first()
+                    .map(|r| r.from(at.and_utc()).naive_utc());
+                rows::mark_sent(conn, &row.id, owner, at, expires_at, next)?
+            }
+            Due::Reminder => {
+                let expired = row.expires_at.is_none_or(|e| e <= at);
+                if expired || rows::opted_out(conn, &row.person_id)? {
+                    rows::stop_reminders(conn, &row.id)?;
+                    return Ok(false);
+                }
+                let sent_at = row.sent_at.unwrap_or(at).and_utc();
+                let next = settings
+                    .checkins
+                    .reminders
+                    .get(row.reminders_sent as usize + 1)
+                    .map(|r| r.from(sent_at).naive_utc())
+                    .filter(|n| row.expires_at.is_some_and(|e| *n < e));
+                rows::mark_reminded(conn, &row.id, owner, row.reminders_sent, next)?
+            }
+        };
+        if !moved {
+            return Ok(false);
+        }
+        let token = new_token();
+        rows::add_link(conn, &super::tokens::hash(&token), &row.id, at)?;
+        let expires_at = match due {
+            Due::First => settings.checkins.expire_after.from(at.and_utc()),
+            Due::Reminder => row.expires_at.unwrap_or(at).and_utc(),
+        };
+        queue_email(
+            conn,
+            settings,
+            row,
+            who,
+            &person,
+            &token,
+            expires_at,
+            due == Due::Reminder,
+            at,
+        )?;
+        Ok(true)
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn queue_email(
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    row: &CheckinRow,
+    who: Respondent,
+    person: &PersonDetails,
+    token: &str,
+    expires_at: chrono::DateTime<Utc>,
+    reminder: bool,
+    at: NaiveDateTime,
+) -> Result<(), AppError> {
+    let surveys = &settings.checkins.surveys;
+    let title = surveys
+        .survey(&row.survey)
+        .map(|s| s.title.as_str())
+        .unwrap_or("Your check-in");
+    let first = surveys
+        .questions_for(&row.survey, who)
+        .into_iter()
+        .find(|q| {
+            // Only a question answered with one tap belongs in the email.
+            !q.choices().is_empty()
+        });
+    let form_url = link(settings, token, "");
+    let unsubscribe_url = link(settings, token, "/unsubscribe");
+    let expires_on = expires_at
+        .with_timezone(&settings.checkins.timezone)
+        .format("%-d %B %Y")
+        .to_string();
+    let rendered = email::render(
+        &Invitation {
+            name: person.full_name.as_str(),
+            who,
+            title,
+            first,
+            form_url: &form_url,
+            unsubscribe_url: &unsubscribe_url,
+            expires_on,
+            who_sees: &settings.checkins.who_sees,
+            reminder,
+        },
+        &settings.email,
+    )
+    .map_err(|e| AppError::Internal(format!("check-in email: {e}")))?;
+    let id = Uuid::now_v7().to_string();
+    let recipients = vec![Recipient {
+        name: person.full_name.as_str().to_string(),
+        email: person.email.as_str().to_string(),
+    }];
+    emails::queue(
+        conn,
+        emails::NewEmail {
+            message_id: message::message_id(&id, &settings.email.from),
+            id,
+            kind: if reminder {
+                "checkin_reminder"
+            } else {
+                "checkin"
+            },
+            match_id: Some(row.match_id.clone()),
+            recipients: serde_json::to_string(&recipients)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            subject: rendered.subject,
+            body_text: rendered.text,
+            body_html: rendered.html,
+            list_unsubscribe: Some(unsubscribe_url),
+            checkin_id: Some(row.id.clone()),
+        },
+        at,
+    )?;
+    Ok(())
+}
+
+/// A personal link's token: 256 random bits, URL-safe.
+fn new_token() -> String {
+    let mut secret = [0u8; 32];
+    rand::rng().fill_bytes(&mut secret);
+    URL_SAFE_NO_PAD.encode(secret)
+}
+
+fn link(settings: &Settings, token: &str, suffix: &str) -> String {
+    let base = settings.server.public_url.as_str().trim_end_matches('/');
+    format!("{base}/c/{token}{suffix}")
+}
+
+fn person(
+    conn: &mut AnyConnection,
+    who: Respondent,
+    id: &str,
+) -> Result<Option<PersonDetails>, StoreError> {
+    let Ok(id) = Uuid::parse_str(id) else {
+        return Ok(None);
+    };
+    Ok(match who {
+        Respondent::Mentee => profiles::find_mentee(conn, id)?.map(|m| m.details.person),
+        Respondent::Mentor => profiles::find_mentor(conn, id)?.map(|m| m.details.person),
+    })
+}
+
+/// Where a personal link stands, as the check-in page shows it.
+#[derive(Debug)]
+pub enum Opened {
+    /// Open for answers.
+    Open(CheckinForm),
+    /// Answered already.
+    Answered(CheckinForm),
+    /// The link ran out, or the pair ended.
+    Gone,
+}
+
+/// What the check-in page needs: who is asked, and which questions.
+#[derive(Debug, Clone)]
+pub struct CheckinForm {
+    pub checkin_id: String,
+    pub first_name: String,
+    pub who: Respondent,
+    pub survey: String,
+    pub expires_at: Option<NaiveDateTime>,
+    /// Whether they asked a coordinator to contact them (on the thank-you page).
+    pub asked_for_contact: bool,
+}
+
+impl CheckinForm {
+    pub fn questions<'s>(&self, settings: &'s Settings) -> Vec<&'s Question> {
+        settings
+            .checkins
+            .surveys
+            .questions_for(&self.survey, self.who)
+    }
+}
+
+/// Opens a personal link without changing anything (mail scanners open every link).
+/// `None` when the link is unknown.
+pub async fn open(app: &App, token: String) -> Result<Option<Opened>, AppError> {
+    app.db.run(move |conn| open_in(conn, &token, now())).await
+}
+
+fn open_in(
+    conn: &mut AnyConnection,
+    token: &str,
+    at: NaiveDateTime,
+) -> Result<Option<Opened>, AppError> {
+    if token.is_empty() || token.len() > 100 {
+        return Ok(None);
+    }
+    let Some(row) = rows::by_link(conn, &super::tokens::hash(token))? else {
+        return Ok(None);
+    };
+    let Some(who) = Respondent::parse(&row.role) else {
+        return Ok(None);
+    };
+    let Some(person) = person(conn, who, &row.person_id)? else {
+        return Ok(Some(Opened::Gone));
+    };
+    let asked_for_contact = row.status == "answered"
+        && answers::for_checkin(conn, &row.id)?
+            .iter()
+            .any(|a| a.question == crate::domain::survey::keys::CONTACT && a.number == Some(1.0));
+    let form = CheckinForm {
+        checkin_id: row.id.clone(),
+        first_name: first_name(person.full_name.as_str()),
+        who,
+        survey: row.survey.clone(),
+        expires_at: row.expires_at,
+        asked_for_contact,
+    };
+    let open_until = row.expires_at.is_some_and(|e| e > at);
+    Ok(Some(match row.status.as_str() {
+        "sent" if open_until => Opened::Open(form),
+        "answered" => Opened::Answered(form),
+        _ => Opened::Gone,
+    }))
+}
+
+fn first_name(full: &str) -> String {
+    full.split_whitespace().next().unwrap_or(full).to_string()
+}
+
+/// Why answers were not recorded.
+#[derive(Debug)]
+pub enum NotRecorded {
+    Unknown,
+    Gone,
+    AlreadyAnswered(CheckinForm),
+    Invalid(CheckinForm, FieldErrors),
+}
+
+/// Records the answers given through a personal link, once; then reviews the pair's health.
+pub async fn answer(
+    app: &App,
+    token: String,
+    form: Vec<(String, String)>,
+) -> Result<Result<CheckinForm, NotRecorded>, AppError> {
+    let settings = app.settings.clone();
+    app.db
+        .run(move |conn| {
+            let at = now();
+            let opened = match open_in(conn, &token, at)? {
+                None => return Ok(Err(NotRecorded::Unknown)),
+                Some(Opened::Gone) => return Ok(Err(NotRecorded::Gone)),
+                Some(Opened::Answered(f)) => return Ok(Err(NotRecorded::AlreadyAnswered(f))),
+                Some(Opened::Open(f)) => f,
+            };
+            let checked = match settings
+                .checkins
+                .surveys
+                .check(&opened.survey, opened.who, &form)
+            {
+                Ok(a) => a,
+                Err(errors) => return Ok(Err(NotRecorded::Invalid(opened, errors))),
+            };
+            let row = rows::get(conn, &opened.checkin_id)?;
+            let recorded = write_tx(conn, |conn| -> Result<bool, AppError> {
+                if !rows::mark_answered(conn, &row.id, at)? {
+                    return Ok(false);
+                }
+                answers::insert(conn, &answer_rows(&row, &checked, at))?;
+                Ok(true)
+            })?;
+            if !recorded {
+                // Answered or expired between opening and recording: say which.
+                return Ok(match open_in(conn, &token, at)? {
+                    Some(Opened::Answered(f)) => Err(NotRecorded::AlreadyAnswered(f)),
+                    _ => Err(NotRecorded::Gone),
+                });
+            }
+            super::health::review_match(conn, &settings, &row.match_id, at)?;
+            let asked_for_contact =
+                checked.get(crate::domain::survey::keys::CONTACT) == Some(&Value::Number(1.0));
+            Ok(Ok(CheckinForm {
+                asked_for_contact,
+                ..opened
+            }))
+        })
+        .await
+}
+
+fn answer_rows(row: &CheckinRow, answers: &Answers, at: NaiveDateTime) -> Vec<AnswerRow> {
+    answers
+        .iter()
+        .map(|(question, value)| {
+            let (number, text) = match value {
+                Value::Number(n) => (Some(*n), None),
+                Value::Text(t) => (None, Some(t.clone())),
+            };
+            AnswerRow {
+                seq: 0,
+                checkin_id: row.id.clone(),
+                match_id: row.match_id.clone(),
+                person_id: row.person_id.clone(),
+                role: row.role.clone(),
+                step: row.step.clone(),
+                question: question.clone(),
+                number,
+                text,
+                answered_at: at,
+            }
+        })
+        .collect()
+}
+
+/// Stops reminders for the person a link belongs to (RFC 8058 one-click, or the page's
+/// button). False when the link is unknown.
+pub async fn opt_out(app: &App, token: String) -> Result<bool, AppError> {
+    app.db
+        .run(move |conn| {
+            if token.is_empty() || token.len() > 100 {
+                return Ok(false);
+            }
+            let Some(row) = rows::by_link(conn, &super::tokens::hash(&token))? else {
+                return Ok(false);
+            };
+            write_tx(conn, |conn| rows::opt_out(conn, &row.person_id, now()))?;
+            Ok(true)
+        })
+        .await
 }

@@ -346,6 +346,8 @@ fn queue_digest(
         conn,
         NewEmail {
             message_id: message::message_id(&id, &settings.email.from),
+            list_unsubscribe: None,
+            checkin_id: None,
             id,
             kind: "health_digest",
             match_id: None,

@@ -658,6 +658,10 @@ fn plan_checkins(
                 status: "scheduled".into(),
                 answered_at: None,
                 created_at: at,
+                sent_at: None,
+                expires_at: None,
+                reminders_sent: 0,
+                next_reminder_at: None,
             },
         )?;
     }
@@ -694,6 +698,8 @@ fn queue_introduction(
         conn,
         NewEmail {
             message_id: message::message_id(&id, &config.email.from),
+            list_unsubscribe: None,
+            checkin_id: None,
             id,
             kind: "introduction",
             match_id: Some(match_id.to_string()),
@@ -742,6 +748,8 @@ pub fn release_person(
         flags::scrub_for_match(conn, &m.id.to_string())?;
         rows::forget_details(conn, m.id)?;
     }
+    checkins::forget_person(conn, &person.to_string())?;
+    crate::store::answers::forget_text(conn, &person.to_string())?;
     Ok(())
 }
 

@@ -205,6 +205,12 @@ impl SendWindow {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    fn utc(y: i32, m: u32, d: u32, h: u32, min: u32, sec: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, min, sec)
+            .single()
+            .expect("a valid instant")
+    }
     use proptest::prelude::*;
 
     fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
@@ -299,42 +305,30 @@ mod tests {
 
     #[test]
     fn send_windows_wait_for_the_next_opening_in_local_time() {
-        let zone: chrono_tz::Tz = "Europe/London".parse().unwrap();
-        let night = SendWindow::parse("17:00-20:00").unwrap();
+        let zone: chrono_tz::Tz = "Europe/London".parse().expect("accepted");
+        let night = SendWindow::parse("17:00-20:00").expect("accepted");
         // 09:00 UTC in November is 09:00 in London: wait until 17:00 the same day.
-        let morning = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
-        assert_eq!(
-            night.next_open(morning, zone),
-            Utc.with_ymd_and_hms(2026, 11, 25, 17, 0, 0).unwrap()
-        );
+        let morning = utc(2026, 11, 25, 9, 0, 0);
+        assert_eq!(night.next_open(morning, zone), utc(2026, 11, 25, 17, 0, 0));
         // In July London is UTC+1: 17:00 local is 16:00 UTC.
-        let july = Utc.with_ymd_and_hms(2026, 7, 1, 9, 0, 0).unwrap();
-        assert_eq!(
-            night.next_open(july, zone),
-            Utc.with_ymd_and_hms(2026, 7, 1, 16, 0, 0).unwrap()
-        );
+        let july = utc(2026, 7, 1, 9, 0, 0);
+        assert_eq!(night.next_open(july, zone), utc(2026, 7, 1, 16, 0, 0));
         // Inside the window: now. After it: tomorrow's opening.
-        let inside = Utc.with_ymd_and_hms(2026, 11, 25, 18, 30, 0).unwrap();
+        let inside = utc(2026, 11, 25, 18, 30, 0);
         assert_eq!(night.next_open(inside, zone), inside);
-        let late = Utc.with_ymd_and_hms(2026, 11, 25, 21, 0, 0).unwrap();
-        assert_eq!(
-            night.next_open(late, zone),
-            Utc.with_ymd_and_hms(2026, 11, 26, 17, 0, 0).unwrap()
-        );
+        let late = utc(2026, 11, 25, 21, 0, 0);
+        assert_eq!(night.next_open(late, zone), utc(2026, 11, 26, 17, 0, 0));
         assert_eq!(SendWindow::ANY_TIME.next_open(late, zone), late);
     }
 
     #[test]
     fn windows_may_wrap_past_midnight() {
         let zone = chrono_tz::UTC;
-        let w = SendWindow::parse("22:00-02:00").unwrap();
-        let one_am = Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap();
+        let w = SendWindow::parse("22:00-02:00").expect("accepted");
+        let one_am = utc(2026, 11, 25, 1, 0, 0);
         assert_eq!(w.next_open(one_am, zone), one_am);
-        let noon = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap();
-        assert_eq!(
-            w.next_open(noon, zone),
-            Utc.with_ymd_and_hms(2026, 11, 25, 22, 0, 0).unwrap()
-        );
+        let noon = utc(2026, 11, 25, 12, 0, 0);
+        assert_eq!(w.next_open(noon, zone), utc(2026, 11, 25, 22, 0, 0));
         for bad in [
             "",
             "17-20",
@@ -346,7 +340,7 @@ mod tests {
             assert!(SendWindow::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(
-            SendWindow::parse("00:00-24:00").unwrap(),
+            SendWindow::parse("00:00-24:00").expect("accepted"),
             SendWindow::ANY_TIME
         );
     }

@@ -442,7 +442,7 @@ mod tests {
 
     #[test]
     fn mentors_are_asked_only_the_pair_questions() {
-        let s = surveys(vec![]).unwrap();
+        let s = surveys(vec![]).expect("accepted");
         let keys: Vec<&str> = s
             .questions_for("pulse", Respondent::Mentor)
             .iter()
@@ -453,17 +453,32 @@ mod tests {
 
     #[test]
     fn answers_are_checked_per_question() {
-        let s = surveys(vec![]).unwrap();
+        let s = surveys(vec![]).expect("accepted");
         let errors = s
             .check(
                 "pulse",
                 Respondent::Mentee,
                 &form(&[("belonging", "7"), ("met", "maybe")]),
             )
-            .unwrap_err();
-        assert!(errors.message_for("belonging").unwrap().contains("1 to 5"));
-        assert!(errors.message_for("met").unwrap().contains("yes or no"));
-        assert!(errors.message_for("fit").unwrap().contains("choose"));
+            .expect_err("refused");
+        assert!(
+            errors
+                .message_for("belonging")
+                .expect("accepted")
+                .contains("1 to 5")
+        );
+        assert!(
+            errors
+                .message_for("met")
+                .expect("accepted")
+                .contains("yes or no")
+        );
+        assert!(
+            errors
+                .message_for("fit")
+                .expect("accepted")
+                .contains("choose")
+        );
         let ok = s
             .check(
                 "pulse",
@@ -475,7 +490,7 @@ mod tests {
                     ("fit", "5"),
                 ]),
             )
-            .unwrap();
+            .expect("accepted");
         assert_eq!(ok["belonging"], Value::Number(4.0));
         assert_eq!(ok["met"], Value::Number(1.0));
         assert_eq!(ok["times"], Value::Number(2.0));
@@ -483,14 +498,14 @@ mod tests {
 
     #[test]
     fn not_met_with_meetings_counted_is_refused() {
-        let s = surveys(vec![]).unwrap();
+        let s = surveys(vec![]).expect("accepted");
         let e = s
             .check(
                 "pulse",
                 Respondent::Mentor,
                 &form(&[("met", "no"), ("times", "3"), ("fit", "2")]),
             )
-            .unwrap_err();
+            .expect_err("refused");
         assert!(e.message_for("times").is_some());
         let ok = s
             .check(
@@ -498,7 +513,7 @@ mod tests {
                 Respondent::Mentor,
                 &form(&[("met", "no"), ("fit", "2")]),
             )
-            .unwrap();
+            .expect("accepted");
         assert_eq!(ok["times"], Value::Number(0.0));
     }
 
@@ -511,16 +526,16 @@ mod tests {
             scoring: Scoring::Mean,
             items: vec!["belonging".into(), "fit".into()],
         };
-        let e = surveys(vec![instrument("  ")]).unwrap_err();
+        let e = surveys(vec![instrument("  ")]).expect_err("refused");
         assert!(e.contains("checkins.instruments.scale_x.licence"), "{e}");
-        let s = surveys(vec![instrument("Licence 2026-114")]).unwrap();
+        let s = surveys(vec![instrument("Licence 2026-114")]).expect("accepted");
         let ok = s
             .check(
                 "pulse",
                 Respondent::Mentee,
                 &form(&[("belonging", "4"), ("met", "yes"), ("fit", "3")]),
             )
-            .unwrap();
+            .expect("accepted");
         assert_eq!(ok["scale_x"], Value::Number(3.5));
     }
 
@@ -535,7 +550,7 @@ mod tests {
             }],
             vec![],
         )
-        .unwrap_err();
+        .expect_err("refused");
         assert!(e.contains("checkins.surveys.s.questions"), "{e}");
     }
 }

@@ -1,5 +1,6 @@
-//! Email: the introduction templates, the message, the transports and the outbox worker.
+//! Email: the introduction, check-in and digest templates, the message, the transports and the outbox worker.
 
+pub mod checkin;
 pub mod digest;
 pub mod message;
 pub mod templates;

@@ -215,6 +215,7 @@ mod tests {
             subject: r.subject,
             text: r.text,
             html: r.html,
+            list_unsubscribe: None,
         };
         let built = message::build(&outgoing, &settings.email.from, &settings.email.reply_to)
             .expect("message");

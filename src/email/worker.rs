@@ -197,6 +197,7 @@ fn outgoing(row: &EmailRow) -> Result<Outgoing, String> {
         subject: row.subject.clone(),
         text: row.body_text.clone(),
         html: row.body_html.clone(),
+        list_unsubscribe: row.list_unsubscribe.clone(),
     })
 }
 

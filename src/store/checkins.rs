@@ -1,10 +1,11 @@
-//! Check-ins as stored: planned at approval, cancelled when a match ends.
+//! Check-ins as stored: planned at approval, claimed by lease when due, sent once, reminded,
+//! answered or expired, cancelled when a match ends.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::profiles::Page;
-use super::schema::checkins;
+use super::schema::{checkin_links, checkins, reminder_optouts};
 use super::{AnyConnection, StoreError};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -22,6 +23,32 @@ pub struct CheckinRow {
     pub status: String,
     pub answered_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    #[diesel(skip_insertion)]
+    pub sent_at: Option<NaiveDateTime>,
+    #[diesel(skip_insertion)]
+    pub expires_at: Option<NaiveDateTime>,
+    #[diesel(skip_insertion)]
+    pub reminders_sent: i32,
+    #[diesel(skip_insertion)]
+    pub next_reminder_at: Option<NaiveDateTime>,
+}
+
+/// What a scheduler tick looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    /// Scheduled check-ins whose time has come: the first email.
+    First,
+    /// Sent, unanswered check-ins whose next reminder is due.
+    Reminder,
+}
+
+impl Due {
+    fn status(self) -> &'static str {
+        match self {
+            Due::First => "scheduled",
+            Due::Reminder => "sent",
+        }
+    }
 }
 
 /// Plans one check-in; a second one for the same match, person and step is refused by the
@@ -56,4 +83,270 @@ pub fn list(
     limit: i64,
 ) -> Result<Page<CheckinRow>, StoreError> {
     super::match_scoped_page!(conn, checkins, CheckinRow, match_id, status, after, limit)
+}
+
+pub fn get(conn: &mut AnyConnection, id: &str) -> Result<CheckinRow, StoreError> {
+    Ok(checkins::table
+        .filter(checkins::id.eq(id))
+        .select(CheckinRow::as_select())
+        .first(conn)?)
+}
+
+/// Claims up to `batch` due check-ins for `owner` until `until`: one conditional update each,
+/// so when several processes race for a row exactly one gets it.
+pub fn claim_due(
+    conn: &mut AnyConnection,
+    due: Due,
+    owner: &str,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+    batch: i64,
+) -> Result<Vec<CheckinRow>, StoreError> {
+    let lease_free = checkins::lease_until
+        .is_null()
+        .or(checkins::lease_until.lt(now));
+    let mut query = checkins::table
+        .filter(checkins::status.eq(due.status()))
+        .filter(lease_free)
+        .select(checkins::id)
+        .limit(batch)
+        .into_boxed();
+    query = match due {
+        Due::First => query
+            .filter(checkins::due_at.le(now))
+            .order(checkins::due_at.asc()),
+        Due::Reminder => query
+            .filter(checkins::next_reminder_at.le(now))
+            .order(checkins::next_reminder_at.asc()),
+    };
+    let ids: Vec<String> = query.load(conn)?;
+    let mut claimed = Vec::new();
+    for id in ids {
+        let won = diesel::update(
+            checkins::table
+                .filter(checkins::id.eq(&id))
+                .filter(checkins::status.eq(due.status()))
+                .filter(lease_free),
+        )
+        .set((
+            checkins::lease_owner.eq(owner),
+            checkins::lease_until.eq(Some(until)),
+        ))
+        .execute(conn)?;
+        if won == 1 {
+            claimed.push(get(conn, &id)?);
+        }
+    }
+    Ok(claimed)
+}
+
+/// Gives a claimed check-in back, to be looked at again at `later` (outside the person's send
+/// hours) or at once (`None`, the process is stopping).
+pub fn release(
+    conn: &mut AnyConnection,
+    due: Due,
+    id: &str,
+    owner: &str,
+    later: Option<NaiveDateTime>,
+) -> Result<(), StoreError> {
+    let target = checkins::table
+        .filter(checkins::id.eq(id))
+        .filter(checkins::lease_owner.eq(owner));
+    let free = (
+        checkins::lease_owner.eq(None::<String>),
+        checkins::lease_until.eq(None::<NaiveDateTime>),
+    );
+    match (due, later) {
+        (_, None) => diesel::update(target).set(free).execute(conn)?,
+        (Due::First, Some(at)) => diesel::update(target)
+            .set((free, checkins::due_at.eq(at)))
+            .execute(conn)?,
+        (Due::Reminder, Some(at)) => diesel::update(target)
+            .set((free, checkins::next_reminder_at.eq(Some(at))))
+            .execute(conn)?,
+    };
+    Ok(())
+}
+
+/// Records the first email of a check-in; false unless it was still scheduled and held by
+/// `owner`, so that it is sent once however the processes race.
+pub fn mark_sent(
+    conn: &mut AnyConnection,
+    id: &str,
+    owner: &str,
+    at: NaiveDateTime,
+    expires_at: NaiveDateTime,
+    next_reminder_at: Option<NaiveDateTime>,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        checkins::table
+            .filter(checkins::id.eq(id))
+            .filter(checkins::status.eq("scheduled"))
+            .filter(checkins::lease_owner.eq(owner)),
+    )
+    .set((
+        checkins::status.eq("sent"),
+        checkins::sent_at.eq(Some(at)),
+        checkins::expires_at.eq(Some(expires_at)),
+        checkins::next_reminder_at.eq(next_reminder_at),
+        checkins::lease_owner.eq(None::<String>),
+        checkins::lease_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Records reminder number `sent + 1`; false unless the check-in is still open, held by
+/// `owner` and had had exactly `sent` reminders.
+pub fn mark_reminded(
+    conn: &mut AnyConnection,
+    id: &str,
+    owner: &str,
+    sent: i32,
+    next_reminder_at: Option<NaiveDateTime>,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        checkins::table
+            .filter(checkins::id.eq(id))
+            .filter(checkins::status.eq("sent"))
+            .filter(checkins::reminders_sent.eq(sent))
+            .filter(checkins::lease_owner.eq(owner)),
+    )
+    .set((
+        checkins::reminders_sent.eq(sent + 1),
+        checkins::next_reminder_at.eq(next_reminder_at),
+        checkins::lease_owner.eq(None::<String>),
+        checkins::lease_until.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// No more reminders for this check-in (answered, expired, or the person opted out).
+pub fn stop_reminders(conn: &mut AnyConnection, id: &str) -> Result<(), StoreError> {
+    diesel::update(checkins::table.filter(checkins::id.eq(id)))
+        .set((
+            checkins::next_reminder_at.eq(None::<NaiveDateTime>),
+            checkins::lease_owner.eq(None::<String>),
+            checkins::lease_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Marks sent check-ins whose link has run out as expired; returns their match ids.
+pub fn expire_due(conn: &mut AnyConnection, now: NaiveDateTime) -> Result<Vec<String>, StoreError> {
+    let due: Vec<(String, String)> = checkins::table
+        .filter(checkins::status.eq("sent"))
+        .filter(checkins::expires_at.le(now))
+        .select((checkins::id, checkins::match_id))
+        .limit(500)
+        .load(conn)?;
+    let mut matches = Vec::new();
+    for (id, match_id) in due {
+        let n = diesel::update(
+            checkins::table
+                .filter(checkins::id.eq(&id))
+                .filter(checkins::status.eq("sent")),
+        )
+        .set((
+            checkins::status.eq("expired"),
+            checkins::next_reminder_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+        if n == 1 && !matches.contains(&match_id) {
+            matches.push(match_id);
+        }
+    }
+    Ok(matches)
+}
+
+/// Records that a check-in was answered; false unless it was open (sent, not yet expired).
+pub fn mark_answered(
+    conn: &mut AnyConnection,
+    id: &str,
+    at: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let n = diesel::update(
+        checkins::table
+            .filter(checkins::id.eq(id))
+            .filter(checkins::status.eq("sent"))
+            .filter(checkins::expires_at.gt(at)),
+    )
+    .set((
+        checkins::status.eq("answered"),
+        checkins::answered_at.eq(Some(at)),
+        checkins::next_reminder_at.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Stores a personal link's hash.
+pub fn add_link(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    checkin_id: &str,
+    at: NaiveDateTime,
+) -> Result<(), StoreError> {
+    diesel::insert_into(checkin_links::table)
+        .values((
+            checkin_links::token_hash.eq(token_hash),
+            checkin_links::checkin_id.eq(checkin_id),
+            checkin_links::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The check-in a personal link opens.
+pub fn by_link(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> Result<Option<CheckinRow>, StoreError> {
+    Ok(checkin_links::table
+        .inner_join(checkins::table.on(checkins::id.eq(checkin_links::checkin_id)))
+        .filter(checkin_links::token_hash.eq(token_hash))
+        .select(CheckinRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Records that `person_id` wants no more reminders; doing it twice changes nothing.
+pub fn opt_out(
+    conn: &mut AnyConnection,
+    person_id: &str,
+    at: NaiveDateTime,
+) -> Result<(), StoreError> {
+    match diesel::insert_into(reminder_optouts::table)
+        .values((
+            reminder_optouts::person_id.eq(person_id),
+            reminder_optouts::created_at.eq(at),
+        ))
+        .execute(conn)
+        .map_err(StoreError::from)
+    {
+        Ok(_) | Err(StoreError::Unique(_)) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+pub fn opted_out(conn: &mut AnyConnection, person_id: &str) -> Result<bool, StoreError> {
+    Ok(reminder_optouts::table
+        .filter(reminder_optouts::person_id.eq(person_id))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
+/// Forgets a person's links and opt-out (erasure); their check-ins are cancelled elsewhere.
+pub fn forget_person(conn: &mut AnyConnection, person_id: &str) -> Result<(), StoreError> {
+    let theirs = checkins::table
+        .filter(checkins::person_id.eq(person_id))
+        .select(checkins::id);
+    diesel::delete(checkin_links::table.filter(checkin_links::checkin_id.eq_any(theirs)))
+        .execute(conn)?;
+    diesel::delete(reminder_optouts::table.filter(reminder_optouts::person_id.eq(person_id)))
+        .execute(conn)?;
+    Ok(())
 }

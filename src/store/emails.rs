@@ -19,6 +19,9 @@ pub struct NewEmail<'a> {
     pub body_text: String,
     pub body_html: String,
     pub message_id: String,
+    /// The one-click opt-out address (RFC 8058), for check-in emails.
+    pub list_unsubscribe: Option<String>,
+    pub checkin_id: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -36,6 +39,8 @@ struct NewRow<'a> {
     body_text: String,
     body_html: String,
     message_id: String,
+    list_unsubscribe: Option<String>,
+    checkin_id: Option<String>,
 }
 
 /// An outbox row.
@@ -57,6 +62,7 @@ pub struct EmailRow {
     pub body_text: String,
     pub body_html: String,
     pub message_id: String,
+    pub list_unsubscribe: Option<String>,
 }
 
 pub fn queue(
@@ -78,6 +84,8 @@ pub fn queue(
             body_text: email.body_text,
             body_html: email.body_html,
             message_id: email.message_id,
+            list_unsubscribe: email.list_unsubscribe,
+            checkin_id: email.checkin_id,
         })
         .execute(conn)?;
     Ok(())

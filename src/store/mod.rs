@@ -3,6 +3,7 @@
 //! Every query goes through [`Db::run`], which takes a pooled connection inside a blocking
 //! task; write transactions go through [`write_tx`].
 
+pub mod answers;
 pub mod checkins;
 /// One page of a table whose rows belong to matches (`seq`, `match_id`, `status` columns),
 /// optionally filtered by match and status. Boxed queries are per backend, so the four

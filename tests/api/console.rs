@@ -393,6 +393,12 @@ async fn people_pages_proposals_by_hand_and_settings(backend: Backend) {
     // End it from the mentee's page, with a reason.
     let (_, html) = page(&client, &app, &format!("/coordinator/mentees/{ana}")).await;
     assert!(html.contains("Mentored by Bea Lima"));
+    assert!(
+        html.contains("<h3>Check-ins</h3>")
+            && html.contains("<td>month12</td><td>mentor</td>")
+            && html.matches("<td>scheduled</td>").count() == 12,
+        "the pair's first year is on the page: {html}"
+    );
     let (_, html) = submit(
         &client,
         &app,

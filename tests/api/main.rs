@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod checkin_answers;
 mod checkins;
 mod console;
 mod digest;

@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod checkin;
 mod console;
 mod signup;
 
@@ -45,7 +46,24 @@ impl Driver {
 
     /// A fresh headless Chromium window of the given size.
     pub async fn browser(&self, width: u32, height: u32) -> WebDriver {
+        self.session(width, height, false).await
+    }
+
+    /// A phone: the page is laid out `width` CSS pixels wide, as on a small handset (a
+    /// desktop window cannot be made that narrow).
+    pub async fn phone(&self, width: u32, height: u32) -> WebDriver {
+        self.session(width, height, true).await
+    }
+
+    async fn session(&self, width: u32, height: u32, phone: bool) -> WebDriver {
         let mut caps = DesiredCapabilities::chrome();
+        if phone {
+            caps.add_experimental_option(
+                "mobileEmulation",
+                serde_json::json!({"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0, "touch": true}}),
+            )
+            .expect("mobile emulation");
+        }
         caps.set_binary("/usr/bin/chromium").expect("binary");
         for arg in [
             "--headless=new",

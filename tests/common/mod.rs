@@ -69,7 +69,39 @@ impl TestDb {
     pub fn dir(&self) -> PathBuf {
         self._dir.path().to_path_buf()
     }
+
+    /// Lays `toml` over the defaults for every service started on this database, in this
+    /// process or as a separate `belong` process.
+    pub fn with_config(self, toml: &str) -> Self {
+        std::fs::write(self.config_file(), toml).expect("write test config");
+        self
+    }
+
+    fn config_file(&self) -> PathBuf {
+        self.dir().join("belong.toml")
+    }
+
+    fn config(&self) -> Option<PathBuf> {
+        Some(self.config_file()).filter(|p| p.is_file())
+    }
 }
+
+/// The first year of check-ins in seconds, sent at any hour, the scheduler ticking fast.
+pub const FAST_YEAR: &str = r#"
+[checkins]
+steps = [
+  { key = "day14", after = "PT1S", audience = "both", survey = "first_meeting" },
+  { key = "month1", after = "PT2S", audience = "both", survey = "pulse" },
+  { key = "month3", after = "PT3S", audience = "both", survey = "pulse" },
+  { key = "month6", after = "PT4S", audience = "both", survey = "pulse" },
+  { key = "month9", after = "PT5S", audience = "both", survey = "pulse" },
+  { key = "month12", after = "PT6S", audience = "both", survey = "pulse" },
+]
+expire_after = "PT60S"
+reminders = ["PT40S", "PT50S"]
+send_hours = { day = "00:00-24:00", evening = "00:00-24:00", night = "00:00-24:00", rotating = "00:00-24:00" }
+tick_interval_ms = 100
+"#;
 
 impl Drop for TestDb {
     fn drop(&mut self) {
@@ -100,13 +132,13 @@ pub fn settings(db: &TestDb, extra: &[(&str, &str)]) -> Settings {
         ("BELONG__EMAIL__LEASE_SECS".into(), "10".into()),
     ];
     env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    Settings::load_with_env(None, env).expect("test settings")
+    Settings::load_with_env(db.config().as_deref(), env).expect("test settings")
 }
 
 /// The service running in this process on a random port.
 pub struct TestApp {
-    /// Dropping it stops the email worker (`None`: no worker runs).
-    _worker: Option<tokio::sync::watch::Sender<bool>>,
+    /// Dropping it stops the email worker (if one runs) and the check-in scheduler.
+    _worker: tokio::sync::watch::Sender<bool>,
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub coordinator: String,
@@ -138,11 +170,11 @@ async fn spawn_app(db: TestDb, extra: &[(&str, &str)], worker: bool) -> TestApp 
     let addr = listener.local_addr().expect("addr");
     let server = belong::http::server(app.clone(), listener).expect("server");
     tokio::spawn(server);
-    let worker = worker.then(|| {
-        let (worker, stop) = tokio::sync::watch::channel(false);
-        belong::startup::start_worker(&app, stop).expect("email worker");
-        worker
-    });
+    let (stopper, stop) = tokio::sync::watch::channel(false);
+    if worker {
+        belong::startup::start_worker(&app, stop.clone()).expect("email worker");
+    }
+    belong::startup::start_scheduler(&app, stop);
     let (coordinator, integration) = {
         let db = app.db.clone();
         tokio::task::spawn_blocking(move || {
@@ -155,7 +187,7 @@ async fn spawn_app(db: TestDb, extra: &[(&str, &str)], worker: bool) -> TestApp 
         .expect("join")
     };
     TestApp {
-        _worker: worker,
+        _worker: stopper,
         addr,
         client: reqwest::Client::new(),
         coordinator,
@@ -213,6 +245,112 @@ impl TestApp {
             .await;
         assert_eq!(status, 201, "{body}");
         body["id"].as_str().expect("id").to_string()
+    }
+
+    /// A mentee and a mentor (bodies `n` overlaid with the extras), proposed by hand and
+    /// approved.
+    pub async fn approved_pair(&self, n: usize, mentee: Value, mentor: Value) -> Pair {
+        let mentee_id = self.mentee(n, mentee).await;
+        let mentor_id = self.mentor(n, mentor).await;
+        let (status, m) = self
+            .post_json(
+                "/api/v1/matches",
+                &json!({"mentee_id": mentee_id, "mentor_id": mentor_id}),
+            )
+            .await;
+        assert_eq!(status, 201, "{m}");
+        let match_id = m["id"].as_str().expect("id").to_string();
+        let (status, m) = self
+            .post_json(&format!("/api/v1/matches/{match_id}/approve"), &json!({}))
+            .await;
+        assert_eq!(status, 200, "{m}");
+        Pair {
+            match_id,
+            mentee_id,
+            mentor_id,
+        }
+    }
+
+    /// The check-in emails queued so far, oldest first.
+    pub async fn checkin_emails(&self) -> Vec<CheckinEmail> {
+        checkin_emails(&self.app.db).await
+    }
+}
+
+/// An approved pair.
+#[derive(Debug, Clone)]
+pub struct Pair {
+    pub match_id: String,
+    pub mentee_id: String,
+    pub mentor_id: String,
+}
+
+/// A check-in email as its reader gets it: to whom, and the personal link in it.
+#[derive(Debug, Clone)]
+pub struct CheckinEmail {
+    pub checkin_id: String,
+    /// `checkin` or `checkin_reminder`.
+    pub kind: String,
+    pub to: String,
+    /// The link's path, `/c/{token}`.
+    pub link: String,
+    pub list_unsubscribe: Option<String>,
+}
+
+/// Reads the check-in emails in the outbox, and the personal link in each.
+pub async fn checkin_emails(db: &belong::store::Db) -> Vec<CheckinEmail> {
+    use belong::store::schema::emails;
+    use diesel::prelude::*;
+    type Columns = (String, String, String, Option<String>, Option<String>);
+    let rows: Vec<Columns> = db
+        .run(|conn| {
+            emails::table
+                .filter(emails::checkin_id.is_not_null())
+                .order(emails::seq.asc())
+                .select((
+                    emails::kind,
+                    emails::recipients,
+                    emails::body_text,
+                    emails::checkin_id,
+                    emails::list_unsubscribe,
+                ))
+                .load(conn)
+                .map_err(belong::store::StoreError::from)
+        })
+        .await
+        .expect("read outbox");
+    rows.into_iter()
+        .map(|(kind, recipients, text, checkin_id, list_unsubscribe)| {
+            let to: Value = serde_json::from_str(&recipients).expect("recipients");
+            let start = text.find("/c/").expect("a personal link in the email");
+            let token: String = text[start + 3..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            CheckinEmail {
+                checkin_id: checkin_id.expect("checkin id"),
+                kind,
+                to: to[0]["email"].as_str().expect("to").to_string(),
+                link: format!("/c/{token}"),
+                list_unsubscribe,
+            }
+        })
+        .collect()
+}
+
+/// Polls `check` until it returns something, for at most `within`.
+pub async fn eventually<T, F, Fut>(within: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
@@ -301,6 +439,9 @@ pub fn belong_command(db: &TestDb) -> Command {
         .env("BELONG__EMAIL__LEASE_SECS", "10")
         .env("RUST_LOG", "warn")
         .current_dir(db.dir());
+    if let Some(file) = db.config() {
+        cmd.env("BELONG_CONFIG", file);
+    }
     cmd
 }
 

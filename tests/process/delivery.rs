@@ -15,7 +15,7 @@ on_both_backends!(
     sigterm_lets_a_send_in_flight_finish
 );
 
-fn smtp_env(port: u16) -> Vec<(&'static str, String)> {
+pub(crate) fn smtp_env(port: u16) -> Vec<(&'static str, String)> {
     vec![
         ("BELONG__EMAIL__TRANSPORT", "smtp".into()),
         (
@@ -25,18 +25,18 @@ fn smtp_env(port: u16) -> Vec<(&'static str, String)> {
     ]
 }
 
-async fn start(db: &TestDb, env: &[(&'static str, String)]) -> Process {
+pub(crate) async fn start(db: &TestDb, env: &[(&'static str, String)]) -> Process {
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     Process::start_with(db, &env).await
 }
 
-struct Client {
-    http: reqwest::Client,
-    token: String,
+pub(crate) struct Client {
+    pub(crate) http: reqwest::Client,
+    pub(crate) token: String,
 }
 
 impl Client {
-    async fn post(&self, server: &Process, path: &str, body: Value) -> Value {
+    pub(crate) async fn post(&self, server: &Process, path: &str, body: Value) -> Value {
         let response = self
             .http
             .post(server.url(path))
@@ -53,7 +53,7 @@ impl Client {
         response.json().await.expect("json")
     }
 
-    async fn get(&self, server: &Process, path: &str) -> Value {
+    pub(crate) async fn get(&self, server: &Process, path: &str) -> Value {
         self.http
             .get(server.url(path))
             .bearer_auth(&self.token)
@@ -66,7 +66,12 @@ impl Client {
     }
 
     /// Creates a pair and approves it; returns the match id.
-    async fn approved_pair(&self, create: &Process, approve: &Process, n: usize) -> String {
+    pub(crate) async fn approved_pair(
+        &self,
+        create: &Process,
+        approve: &Process,
+        n: usize,
+    ) -> String {
         let mentee = self.post(create, "/api/v1/mentees", mentee_body(n)).await;
         let mentor = self
             .post(

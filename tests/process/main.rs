@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod checkin_sending;
 mod cli;
 mod delivery;
 mod durability;

@@ -21,7 +21,10 @@ fn both_backends_have_the_same_migrations() {
 /// Selects through every column of every table, so a drift between `schema.rs` and the SQL
 /// fails here rather than in production.
 fn select_everything(db: &Db) -> Result<(), StoreError> {
-    use belong::store::schema::{api_tokens, health_digests, profiles, risk_flags};
+    use belong::store::schema::{
+        answers, api_tokens, checkin_links, checkins, health_digests, profiles, reminder_optouts,
+        risk_flags,
+    };
     db.run_blocking(|conn| {
         profiles::table
             .select(profiles::all_columns)
@@ -34,6 +37,18 @@ fn select_everything(db: &Db) -> Result<(), StoreError> {
             chrono::NaiveDateTime,
             Option<chrono::NaiveDateTime>,
         )>(conn)?;
+        checkins::table
+            .select(checkins::all_columns)
+            .load::<CheckinColumns>(conn)?;
+        checkin_links::table
+            .select(checkin_links::all_columns)
+            .load::<(String, String, Time)>(conn)?;
+        answers::table
+            .select(answers::all_columns)
+            .load::<AnswerColumns>(conn)?;
+        reminder_optouts::table
+            .select(reminder_optouts::all_columns)
+            .load::<(String, Time)>(conn)?;
         risk_flags::table
             .select(risk_flags::all_columns)
             .load::<FlagColumns>(conn)?;
@@ -43,6 +58,26 @@ fn select_everything(db: &Db) -> Result<(), StoreError> {
         Ok(())
     })
 }
+
+type CheckinColumns = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Time,
+    String,
+    Option<Time>,
+    Time,
+    Option<Time>,
+    Option<Time>,
+    i32,
+    Option<Time>,
+    Option<String>,
+    Option<Time>,
+);
 
 type FlagColumns = (
     i64,
@@ -65,6 +100,19 @@ type FlagColumns = (
     Option<String>,
     Option<String>,
     Option<String>,
+);
+
+type AnswerColumns = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<f64>,
+    Option<String>,
+    Time,
 );
 
 type Time = chrono::NaiveDateTime;

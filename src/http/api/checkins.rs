@@ -29,6 +29,11 @@ pub struct CheckinView {
     /// scheduled | sent | answered | expired | cancelled
     pub status: String,
     pub answered_at: Option<DateTime<Utc>>,
+    /// When the first email went out.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// When its links stop working.
+    pub expires_at: Option<DateTime<Utc>>,
+    pub reminders_sent: i32,
 }
 
 impl From<&CheckinRow> for CheckinView {
@@ -42,6 +47,9 @@ impl From<&CheckinRow> for CheckinView {
             due_at: r.due_at.and_utc(),
             status: r.status.clone(),
             answered_at: r.answered_at.map(|t| t.and_utc()),
+            sent_at: r.sent_at.map(|t| t.and_utc()),
+            expires_at: r.expires_at.map(|t| t.and_utc()),
+            reminders_sent: r.reminders_sent,
         }
     }
 }

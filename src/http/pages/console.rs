@@ -808,6 +808,14 @@ struct CurrentMatch {
     mentor: String,
 }
 
+/// One check-in of the current pair, as the mentee's page lists it (never its answers).
+struct CheckinLine {
+    step: String,
+    who: String,
+    due: String,
+    status: String,
+}
+
 #[derive(Template)]
 #[template(path = "console/mentee.html")]
 struct MenteePage<'a> {
@@ -819,6 +827,7 @@ struct MenteePage<'a> {
     mentee_id: String,
     waiting: bool,
     current: Option<CurrentMatch>,
+    checkins: Vec<CheckinLine>,
     candidates: Vec<ProposalView>,
 }
 
@@ -855,6 +864,21 @@ async fn show_mentee(
         .collect();
     ids.extend(current.iter().map(|m| m.mentor_id));
     let names = names_for(app, ids.into_iter()).await?;
+    let checkins = match &current {
+        Some(m) => crate::app::checkins::list(app, Some(m.id), None, 0, 100)
+            .await
+            .map_err(app_error)?
+            .items
+            .into_iter()
+            .map(|c| CheckinLine {
+                step: c.step,
+                who: c.role,
+                due: c.due_at.format("%-d %b %Y").to_string(),
+                status: c.status,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let name = |id: &str| {
         Uuid::parse_str(id)
             .ok()
@@ -884,6 +908,7 @@ async fn show_mentee(
                 id: m.id.to_string(),
                 mentor: name(&m.mentor_id.to_string()),
             }),
+            checkins,
             candidates: candidates
                 .iter()
                 .map(|c| ProposalView {

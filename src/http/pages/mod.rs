@@ -1,6 +1,7 @@
-//! Pages for people: the sign-up forms (and, later, the coordinators' console). Server-rendered
+//! Pages for people: the sign-up forms, the check-in pages and the coordinators' console. Server-rendered
 //! HTML that needs no JavaScript and loads nothing from elsewhere.
 
+pub mod checkin;
 pub mod console;
 pub mod csrf;
 pub mod limit;
@@ -17,6 +18,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/static/belong.css", web::get().to(stylesheet))
         .route("/signup/thanks", web::get().to(signup::thanks))
+        .service(
+            web::resource("/c/{token}")
+                .route(web::get().to(checkin::show))
+                .route(web::post().to(checkin::submit)),
+        )
+        .route("/c/{token}/thanks", web::get().to(checkin::thanks))
+        .service(
+            web::resource("/c/{token}/unsubscribe")
+                .route(web::get().to(checkin::unsubscribe))
+                .route(web::post().to(checkin::unsubscribe)),
+        )
         .service(
             web::resource("/signup/mentee")
                 .route(web::get().to(signup::mentee_form))
@@ -36,6 +48,9 @@ pub const ROUTES: &[(&str, &[&str])] = &[
     ("/signup/thanks", &["GET"]),
     ("/signup/mentee", &["GET", "POST"]),
     ("/signup/mentor", &["GET", "POST"]),
+    ("/c/{token}", &["GET", "POST"]),
+    ("/c/{token}/thanks", &["GET"]),
+    ("/c/{token}/unsubscribe", &["GET", "POST"]),
 ];
 
 #[derive(askama::Template)]
