@@ -67,8 +67,9 @@ impl CheckinSettings {
 #[derive(Debug, Clone)]
 pub struct HealthSettings {
     pub thresholds: Thresholds,
-    /// Local time of the coordinators' daily digest, in the check-ins' time zone.
-    pub digest_at: chrono::NaiveTime,
+    /// Local time of the coordinators' daily digest, in the check-ins' time zone; `None`
+    /// (`digest_at = "off"`) sends none.
+    pub digest_at: Option<chrono::NaiveTime>,
     /// How often each process reviews every running pair for the time-based rules.
     pub review_every: std::time::Duration,
 }
@@ -791,8 +792,13 @@ fn check_health(h: RawHealth) -> Result<HealthSettings, ConfigError> {
             "must be from 1 to 3600",
         ));
     }
-    let digest_at = chrono::NaiveTime::parse_from_str(h.digest_at.trim(), "%H:%M")
-        .map_err(|_| invalid("health.digest_at", "must be a time like 07:30"))?;
+    let digest_at = match h.digest_at.trim() {
+        "" | "off" => None,
+        text => Some(
+            chrono::NaiveTime::parse_from_str(text, "%H:%M")
+                .map_err(|_| invalid("health.digest_at", "must be a time like 07:30, or off"))?,
+        ),
+    };
     Ok(HealthSettings {
         thresholds: Thresholds {
             first_meeting,

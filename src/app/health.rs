@@ -54,8 +54,9 @@ impl Pace {
 
     /// The local day whose digest this process has not yet seen to, once its hour has come.
     fn digest_due(&self, now: NaiveDateTime, settings: &Settings) -> Option<NaiveDate> {
+        let at = settings.health.digest_at?;
         let local = settings.checkins.timezone.from_utc_datetime(&now);
-        if local.time() < settings.health.digest_at {
+        if local.time() < at {
             return None;
         }
         let day = local.date_naive();
@@ -397,5 +398,11 @@ mod tests {
         assert_eq!(pace.digest_due(at(22, 59, 0), &settings), None);
         // 23:30 UTC is already the next day in London, but before its 07:30.
         assert_eq!(pace.digest_due(at(23, 30, 0), &settings), None);
+        let off = Settings::load_with_env(
+            None,
+            vec![("BELONG__HEALTH__DIGEST_AT".to_string(), "off".to_string())],
+        )
+        .expect("settings");
+        assert_eq!(Pace::default().digest_due(at(12, 0, 0), &off), None);
     }
 }

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::common::{Backend, TestApp, send, spawn};
-use crate::health::{answer, approved_pair, flags_of};
+use crate::health::{answer, approved_pair, flags_of, spawn_fast};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -22,17 +22,10 @@ async fn checkins(app: &TestApp, m: &str, status: &str) -> usize {
 }
 
 async fn a_rematch_ends_the_pair_and_proposes_another_mentor(backend: Backend) {
-    let app = spawn(backend).await;
+    let app = spawn_fast(backend, &[]).await;
     let (m, mentee, first) = approved_pair(&app, 1, json!({})).await;
     let second = app.mentor(2, json!({"site": "south_campus"})).await;
-    answer(
-        &app,
-        &m,
-        "mentee",
-        "day14",
-        &[("met", 1.0), ("fit", 1.0)],
-        belong::store::now(),
-    );
+    answer(&app, &m, "mentee", "day14", &[("met", "yes"), ("fit", "1")]).await;
     assert_eq!(flags_of(&app, &m).await.len(), 1);
 
     let (status, done) = app
