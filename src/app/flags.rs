@@ -15,11 +15,13 @@ use crate::store::flags::{self as rows, Filter, FlagRow, health_tx};
 use crate::store::profiles::Page;
 use crate::store::{AnyConnection, StoreError, health as facts, matches, now};
 
-/// A flag with the health of its pair; `None` once the match no longer runs.
+/// A flag with its pair and the pair's health (`None` once the match no longer runs).
 #[derive(Debug, Clone)]
 pub struct Flag {
     pub row: FlagRow,
     pub health: Option<Health>,
+    pub mentee_id: String,
+    pub mentor_id: String,
 }
 
 /// The pair health of the matches behind these flags.
@@ -27,22 +29,28 @@ fn with_health(conn: &mut AnyConnection, rows: Vec<FlagRow>) -> Result<Vec<Flag>
     let mut ids: Vec<String> = rows.iter().map(|r| r.match_id.clone()).collect();
     ids.sort();
     ids.dedup();
-    let running: Vec<String> = facts::match_statuses(conn, &ids)?
+    let pairs: HashMap<String, (String, String, String)> = facts::match_pairs(conn, &ids)?
         .into_iter()
-        .filter(|(_, s)| s == MatchStatus::Approved.as_str())
-        .map(|(id, _)| id)
+        .map(|(id, status, mentee, mentor)| (id, (status, mentee, mentor)))
         .collect();
     let healths = super::health::healths(conn)?;
     Ok(rows
         .into_iter()
         .map(|row| {
-            let health = running.contains(&row.match_id).then(|| {
+            let (status, mentee_id, mentor_id) =
+                pairs.get(&row.match_id).cloned().unwrap_or_default();
+            let health = (status == MatchStatus::Approved.as_str()).then(|| {
                 healths
                     .get(&row.match_id)
                     .copied()
                     .unwrap_or(Health::OnTrack)
             });
-            Flag { row, health }
+            Flag {
+                row,
+                health,
+                mentee_id,
+                mentor_id,
+            }
         })
         .collect())
 }
@@ -71,10 +79,20 @@ pub async fn worklist(
     app: &App,
     status: Option<FlagStatus>,
     rule: Option<String>,
+    match_id: Option<Uuid>,
 ) -> Result<Vec<Flag>, AppError> {
     Ok(app
         .db
         .run(move |conn| {
+            if let Some(m) = match_id {
+                let mut flags = rows::of_match(conn, &m.to_string())?;
+                flags.retain(|f| {
+                    status.is_none_or(|s| f.status == s.as_str())
+                        && rule.as_ref().is_none_or(|r| &f.rule == r)
+                });
+                flags.sort_by_key(|f| (rank(&f.status), -f.seq));
+                return with_health(conn, flags);
+            }
             let statuses = match status {
                 Some(s) => vec![(s, 500)],
                 None => vec![
@@ -92,6 +110,15 @@ pub async fn worklist(
         .await?)
 }
 
+/// Open first, then acknowledged, then resolved.
+fn rank(status: &str) -> u8 {
+    match FlagStatus::parse(status) {
+        Ok(FlagStatus::Open) => 0,
+        Ok(FlagStatus::Acknowledged) => 1,
+        _ => 2,
+    }
+}
+
 /// A match, its health while it runs, and all its flags (unresolved first).
 pub struct PairHealth {
     pub m: Match,
@@ -106,7 +133,7 @@ pub async fn pair_health(app: &App, match_id: Uuid) -> Result<PairHealth, AppErr
                 AppError::NotFound(format!("there is no match with id {match_id}"))
             })?;
             let mut flags = rows::of_match(conn, &match_id.to_string())?;
-            flags.sort_by_key(|f| (f.status == FlagStatus::Resolved.as_str(), -f.seq));
+            flags.sort_by_key(|f| (rank(&f.status), -f.seq));
             let health = (m.status == MatchStatus::Approved).then(|| {
                 Health::of(
                     flags

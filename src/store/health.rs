@@ -145,18 +145,23 @@ pub fn checkins_between(
     Ok((answered, expired))
 }
 
-/// The status of each of these matches, by id.
-pub fn match_statuses(
+/// (id, status, mentee, mentor) of each of these matches.
+pub fn match_pairs(
     conn: &mut AnyConnection,
     ids: &[String],
-) -> Result<Vec<(String, String)>, StoreError> {
+) -> Result<Vec<(String, String, String, String)>, StoreError> {
     let mut out = Vec::new();
     for chunk in ids.chunks(500) {
         out.extend(
             matches::table
                 .filter(matches::id.eq_any(chunk))
-                .select((matches::id, matches::status))
-                .load::<(String, String)>(conn)?,
+                .select((
+                    matches::id,
+                    matches::status,
+                    matches::mentee_id,
+                    matches::mentor_id,
+                ))
+                .load::<(String, String, String, String)>(conn)?,
         );
     }
     Ok(out)

@@ -6,6 +6,7 @@ mod common;
 mod checkin_answers;
 mod checkins;
 mod console;
+mod console_health;
 mod digest;
 mod email;
 mod errors;

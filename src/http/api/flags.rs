@@ -31,6 +31,8 @@ use crate::store::flags::{Filter, FlagRow};
 pub struct FlagView {
     pub id: String,
     pub match_id: String,
+    pub mentee_id: String,
+    pub mentor_id: String,
     /// The person it is about; null when it is about the pair.
     pub person_id: Option<String>,
     /// mentee | mentor | null
@@ -65,10 +67,12 @@ pub struct FlagView {
     pub note: Option<String>,
 }
 
-fn view(row: &FlagRow, health: Option<&'static str>) -> FlagView {
+fn view(row: &FlagRow, pair: (&str, &str), health: Option<&'static str>) -> FlagView {
     FlagView {
         id: row.id.clone(),
         match_id: row.match_id.clone(),
+        mentee_id: pair.0.to_string(),
+        mentor_id: pair.1.to_string(),
         person_id: row.person_id.clone(),
         role: row.role.clone(),
         rule: row.rule.clone(),
@@ -89,7 +93,11 @@ fn view(row: &FlagRow, health: Option<&'static str>) -> FlagView {
 
 impl From<&Flag> for FlagView {
     fn from(f: &Flag) -> Self {
-        view(&f.row, f.health.map(|h| h.as_str()))
+        view(
+            &f.row,
+            (&f.mentee_id, &f.mentor_id),
+            f.health.map(|h| h.as_str()),
+        )
     }
 }
 
@@ -274,11 +282,16 @@ pub async fn match_health(
     let id = id_in_path(&id, "match")?;
     let h = flags::pair_health(&app, id).await?;
     let health = h.health.map(|h| h.as_str());
+    let (mentee, mentor) = (h.m.mentee_id.to_string(), h.m.mentor_id.to_string());
     Ok(web::Json(HealthView {
         match_id: id,
         status: h.m.status.as_str(),
         health,
-        flags: h.flags.iter().map(|f| view(f, health)).collect(),
+        flags: h
+            .flags
+            .iter()
+            .map(|f| view(f, (&mentee, &mentor), health))
+            .collect(),
     }))
 }
 

@@ -4,6 +4,7 @@
 pub mod checkin;
 pub mod console;
 pub mod csrf;
+pub mod health;
 pub mod limit;
 pub mod render;
 pub mod signup;
@@ -15,6 +16,7 @@ use render::Page;
 /// Registers the page routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     console::routes(cfg);
+    health::routes(cfg);
     cfg.route("/", web::get().to(home))
         .route("/static/belong.css", web::get().to(stylesheet))
         .route("/signup/thanks", web::get().to(signup::thanks))
