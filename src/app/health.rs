@@ -71,8 +71,9 @@ impl Pace {
     }
 }
 
-/// Reviews one match against the rules at `now` and raises what holds. Runs in its own
-/// transaction, or in a savepoint of the caller's. Anything but a running match is left
+/// Reviews one match against the rules at `now` and raises what holds. Most reviews find
+/// nothing new, and find it out without taking the write lock; what is new is written in its
+/// own transaction (or a savepoint of the caller's). Anything but a running match is left
 /// alone.
 pub fn review_match(
     conn: &mut AnyConnection,
@@ -83,21 +84,55 @@ pub fn review_match(
     let Ok(id) = Uuid::parse_str(match_id) else {
         return Ok(());
     };
+    if news(conn, settings, id, now)?.is_empty() {
+        return Ok(());
+    }
     health_tx(conn, |conn| {
-        let Some(m) = matches::find(conn, id)? else {
-            return Ok(());
-        };
-        let (MatchStatus::Approved, Some(approved_at)) = (m.status, m.approved_at) else {
-            return Ok(());
-        };
-        let pair = load_pair(conn, &m, approved_at)?;
-        for warning in health::review(&pair, &settings.health.thresholds, now.and_utc()) {
+        // Again under the lock: the match may have ended, another process may have raised it.
+        for warning in news(conn, settings, id, now)? {
             if raise(conn, match_id, &warning, now)? {
                 tracing::info!(match_id, rule = warning.rule.as_str(), "risk flag raised");
             }
         }
         Ok(())
     })
+}
+
+/// The warnings that hold for a running match and are not yet recorded as they stand.
+fn news(
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    id: Uuid,
+    now: NaiveDateTime,
+) -> Result<Vec<Warning>, StoreError> {
+    let Some(m) = matches::find(conn, id)? else {
+        return Ok(Vec::new());
+    };
+    let (MatchStatus::Approved, Some(approved_at)) = (m.status, m.approved_at) else {
+        return Ok(Vec::new());
+    };
+    let pair = load_pair(conn, &m, approved_at)?;
+    let match_id = id.to_string();
+    let mut out = Vec::new();
+    for warning in health::review(&pair, &settings.health.thresholds, now.and_utc()) {
+        let key = key_of(&match_id, &warning);
+        let recorded = match flags::unresolved(conn, &key)? {
+            Some(open) => open.basis == warning.basis,
+            None => flags::raised_on(conn, &key, &warning.basis)?,
+        };
+        if !recorded {
+            out.push(warning);
+        }
+    }
+    Ok(out)
+}
+
+fn key_of(match_id: &str, warning: &Warning) -> String {
+    let person = match &warning.subject {
+        Subject::Pair => None,
+        Subject::Person { id, .. } => Some(id.as_str()),
+    };
+    flag_key(match_id, warning.rule.as_str(), person)
 }
 
 /// What the rules know of a running match: its check-ins, numeric answers and shifts.
@@ -162,7 +197,7 @@ fn raise(
         Subject::Person { id, role } => (Some(id.clone()), Some(role.as_str().to_string())),
     };
     let rule = warning.rule.as_str();
-    let key = flag_key(match_id, rule, person.as_deref());
+    let key = key_of(match_id, warning);
     if let Some(open) = flags::unresolved(conn, &key)? {
         if open.basis != warning.basis {
             flags::refresh(conn, &open.id, &warning.evidence, &warning.basis, at)?;
