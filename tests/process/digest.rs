@@ -65,9 +65,8 @@ async fn one_digest_per_coordinator(backend: Backend) {
         Process::start_with(&db, DIGEST_NOW)
     );
     let deadline = Instant::now() + Duration::from_secs(30);
-    let mut sent = Vec::new();
     while Instant::now() < deadline {
-        sent = digests(&a, &token).await;
+        let sent = digests(&a, &token).await;
         if sent.len() >= 2 && sent.iter().all(|e| e["status"] == "sent") {
             break;
         }
