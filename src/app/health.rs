@@ -300,8 +300,12 @@ pub async fn send_digest(app: &App, day: NaiveDate, now: NaiveDateTime) -> Resul
                 if facts::digest_claimed(conn, day)? {
                     return Ok(false);
                 }
-                let digest = counts(conn, &settings, day, now)?;
                 let coordinators = facts::coordinator_addresses(conn)?;
+                if coordinators.is_empty() {
+                    // Nobody to tell yet: leave the day unclaimed for a process started later.
+                    return Ok(false);
+                }
+                let digest = counts(conn, &settings, day, now)?;
                 facts::claim_digest(conn, day, now, coordinators.len() as i32)?;
                 for (name, email) in &coordinators {
                     queue_digest(conn, &settings, &digest, name, email, now)?;
