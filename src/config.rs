@@ -792,6 +792,26 @@ fn check_health(h: RawHealth) -> Result<HealthSettings, ConfigError> {
             "must be from 1 to 3600",
         ));
     }
+    for (key, value) in [
+        ("health.fit_at_most", h.fit_at_most),
+        ("health.belonging_drop", h.belonging_drop),
+        ("health.belonging_at_most", h.belonging_at_most),
+        ("health.intent_to_stay_at_most", h.intent_to_stay_at_most),
+        ("health.burnout_at_least", h.burnout_at_least),
+    ] {
+        if !value.is_finite() || !(0.0..=100.0).contains(&value) {
+            return Err(invalid(
+                key,
+                "must be a number on the answers' scale, e.g. 2",
+            ));
+        }
+    }
+    if h.belonging_drop <= 0.0 {
+        return Err(invalid(
+            "health.belonging_drop",
+            "must be above 0, or every repeated answer would count as a drop",
+        ));
+    }
     let digest_at = match h.digest_at.trim() {
         "" | "off" => None,
         text => Some(
@@ -959,6 +979,10 @@ send_hours = { night = "late" }
             err.to_string().contains("checkins.send_hours.night"),
             "{err}"
         );
+        let err = with_file("[health]\nbelonging_drop = 0\n").expect_err("no drop");
+        assert!(err.to_string().contains("health.belonging_drop"), "{err}");
+        let err = with_file("[health]\nfit_at_most = nan\n").expect_err("not a number");
+        assert!(err.to_string().contains("health.fit_at_most"), "{err}");
         let err = with_file("[privacy]\nmin_cell = 0\n").expect_err("min cell");
         assert!(err.to_string().contains("privacy.min_cell"), "{err}");
     }

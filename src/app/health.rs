@@ -1,7 +1,7 @@
 //! Pair health over time: reviewing running pairs against the early-warning rules, raising
 //! risk flags, and the coordinators' daily digest.
 //!
-//! The scheduler calls [`review_match`] after each answer it records and [`tick`] on every
+//! The answer page and the scheduler's expiry pass call [`review_match`]; the scheduler calls [`tick`] on every
 //! tick; a tick does nothing that touches the database unless a review or the digest is due.
 
 use std::collections::HashMap;
@@ -13,7 +13,8 @@ use uuid::Uuid;
 use super::{App, AppError};
 use crate::config::Settings;
 use crate::domain::health::{
-    self, Answer, Checkin, CheckinState, Health, Pair, Resolution, Rule, Subject, Warning,
+    self, Answer, Checkin, CheckinState, FlagStatus, Health, Pair, Resolution, Rule, Subject,
+    Warning,
 };
 use crate::domain::matches::{Match, MatchStatus};
 use crate::domain::survey::Respondent;
@@ -84,47 +85,74 @@ pub fn review_match(
     let Ok(id) = Uuid::parse_str(match_id) else {
         return Ok(());
     };
-    if news(conn, settings, id, now)?.is_empty() {
+    if changes(conn, settings, id, now)?.is_empty() {
         return Ok(());
     }
     health_tx(conn, |conn| {
-        // Again under the lock: the match may have ended, another process may have raised it.
-        for warning in news(conn, settings, id, now)? {
+        // Again under the lock: the match may have ended, another process may have acted.
+        let Changes { news, cleared } = changes(conn, settings, id, now)?;
+        for warning in news {
             if raise(conn, match_id, &warning, now)? {
                 tracing::info!(match_id, rule = warning.rule.as_str(), "risk flag raised");
+            }
+        }
+        for flag in cleared {
+            if flags::resolve(conn, &flag.id, Resolution::Cleared, None, None, now)? {
+                tracing::info!(match_id, rule = %flag.rule, "risk flag cleared by later answers");
             }
         }
         Ok(())
     })
 }
 
-/// The warnings that hold for a running match and are not yet recorded as they stand.
-fn news(
+/// What a review would write.
+#[derive(Default)]
+struct Changes {
+    /// Warnings that hold and are not yet recorded as they stand.
+    news: Vec<Warning>,
+    /// Open flags whose rule no longer holds and that close by themselves.
+    cleared: Vec<FlagRow>,
+}
+
+impl Changes {
+    fn is_empty(&self) -> bool {
+        self.news.is_empty() && self.cleared.is_empty()
+    }
+}
+
+fn changes(
     conn: &mut AnyConnection,
     settings: &Settings,
     id: Uuid,
     now: NaiveDateTime,
-) -> Result<Vec<Warning>, StoreError> {
+) -> Result<Changes, StoreError> {
     let Some(m) = matches::find(conn, id)? else {
-        return Ok(Vec::new());
+        return Ok(Changes::default());
     };
     let (MatchStatus::Approved, Some(approved_at)) = (m.status, m.approved_at) else {
-        return Ok(Vec::new());
+        return Ok(Changes::default());
     };
     let pair = load_pair(conn, &m, approved_at)?;
     let match_id = id.to_string();
-    let mut out = Vec::new();
-    for warning in health::review(&pair, &settings.health.thresholds, now.and_utc()) {
-        let key = key_of(&match_id, &warning);
-        let recorded = match flags::unresolved(conn, &key)? {
+    let warnings = health::review(&pair, &settings.health.thresholds, now.and_utc());
+    let keys: Vec<String> = warnings.iter().map(|w| key_of(&match_id, w)).collect();
+    let mut news = Vec::new();
+    for (warning, key) in warnings.into_iter().zip(&keys) {
+        let recorded = match flags::unresolved(conn, key)? {
             Some(open) => open.basis == warning.basis,
-            None => flags::raised_on(conn, &key, &warning.basis)?,
+            None => flags::raised_on(conn, key, &warning.basis)?,
         };
         if !recorded {
-            out.push(warning);
+            news.push(warning);
         }
     }
-    Ok(out)
+    let cleared = flags::of_match(conn, &match_id)?
+        .into_iter()
+        .filter(|f| f.status == FlagStatus::Open.as_str())
+        .filter(|f| Rule::parse(&f.rule).is_ok_and(Rule::clears_itself))
+        .filter(|f| !keys.contains(&f.flag_key))
+        .collect();
+    Ok(Changes { news, cleared })
 }
 
 fn key_of(match_id: &str, warning: &Warning) -> String {
@@ -184,8 +212,9 @@ fn load_pair(
     })
 }
 
-/// Raises a flag for a warning unless one is unresolved already (its evidence is then kept
-/// current) or a resolved one rests on the same basis. True when a flag was raised.
+/// Raises a flag for a warning unless one is unresolved already (on a new basis it is then
+/// raised again: open, with the new evidence) or a resolved one rests on the same basis. True
+/// when a flag was raised.
 fn raise(
     conn: &mut AnyConnection,
     match_id: &str,
@@ -199,10 +228,11 @@ fn raise(
     let rule = warning.rule.as_str();
     let key = key_of(match_id, warning);
     if let Some(open) = flags::unresolved(conn, &key)? {
-        if open.basis != warning.basis {
-            flags::refresh(conn, &open.id, &warning.evidence, &warning.basis, at)?;
+        if open.basis == warning.basis {
+            return Ok(false);
         }
-        return Ok(false);
+        flags::raise_again(conn, &open.id, &warning.evidence, &warning.basis, at)?;
+        return Ok(true);
     }
     if flags::raised_on(conn, &key, &warning.basis)? {
         return Ok(false);
@@ -212,7 +242,10 @@ fn raise(
             conn,
             match_id,
             Some(lesser.as_str()),
-            Resolution::Superseded,
+            flags::Closing {
+                resolution: Resolution::Superseded,
+                by: None,
+            },
             at,
         )?;
     }

@@ -509,7 +509,17 @@ pub async fn decide(
         .db
         .run(move |conn| {
             exclusive_tx(conn, |conn| {
-                decide_in_tx(conn, &config, id, decision, reason, Resolution::MatchEnded)
+                decide_in_tx(
+                    conn,
+                    &config,
+                    id,
+                    decision,
+                    reason,
+                    flags::Closing {
+                        resolution: Resolution::MatchEnded,
+                        by: None,
+                    },
+                )
             })
         })
         .await?;
@@ -527,7 +537,7 @@ pub(crate) fn decide_in_tx(
     id: Uuid,
     decision: Decision,
     reason: Option<String>,
-    closing: Resolution,
+    closing: flags::Closing<'_>,
 ) -> Result<Match, AppError> {
     let at = now();
     if !rows::lock(conn, id)? {
@@ -731,7 +741,15 @@ pub fn release_person(
         // Only the transaction that moved the match gives the place back.
         if rows::transition(conn, m.id, m.status, to, reason, at)? && to == MatchStatus::Ended {
             checkins::cancel_for_match(conn, &m.id.to_string())?;
-            flags::close_for_ended(conn, &m.id.to_string(), Resolution::MatchEnded, at)?;
+            flags::close_for_ended(
+                conn,
+                &m.id.to_string(),
+                flags::Closing {
+                    resolution: Resolution::MatchEnded,
+                    by: None,
+                },
+                at,
+            )?;
             profiles::free_place(conn, m.mentor_id, at)?;
             profiles::move_mentee(
                 conn,

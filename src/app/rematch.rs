@@ -24,8 +24,13 @@ pub struct Rematch {
 
 /// Ends an approved match for `reason` and proposes another mentor for the mentee. Refused,
 /// with nothing changed, when the match is not running or no other mentor is eligible.
-/// The pair's open flags are resolved as `rematched`.
-pub async fn rematch(app: &App, id: Uuid, reason: Option<String>) -> Result<Rematch, AppError> {
+/// The pair's open flags are resolved as `rematched` by `by`, the coordinator.
+pub async fn rematch(
+    app: &App,
+    id: Uuid,
+    reason: Option<String>,
+    by: String,
+) -> Result<Rematch, AppError> {
     let config = app.settings.clone();
     app.db
         .run(move |conn| {
@@ -45,7 +50,10 @@ pub async fn rematch(app: &App, id: Uuid, reason: Option<String>) -> Result<Rema
                     id,
                     Decision::End,
                     reason,
-                    Resolution::Rematched,
+                    crate::store::flags::Closing {
+                        resolution: Resolution::Rematched,
+                        by: Some(&by),
+                    },
                 )?;
                 let mentee = profiles::find_mentee(conn, ended.mentee_id)?.ok_or_else(|| {
                     AppError::conflict("the mentee's profile was erased")

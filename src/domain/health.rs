@@ -126,6 +126,12 @@ impl Rule {
         }
     }
 
+    /// Whether an open flag of this rule closes by itself once the answers no longer show it
+    /// (a later fit of 4 after a 2). A request to be contacted waits for a person.
+    pub fn clears_itself(self) -> bool {
+        self != Rule::AskedForContact
+    }
+
     /// The lesser rule this one takes over from: raising it closes that one's open flag.
     pub fn supersedes(self) -> Option<Rule> {
         match self {
@@ -172,6 +178,7 @@ text_enum!(
         NoAction = "no_action",
         MatchEnded = "match_ended",
         Superseded = "superseded",
+        Cleared = "cleared",
     }
 );
 
@@ -212,6 +219,7 @@ impl Resolution {
             Resolution::NoAction => "No action needed",
             Resolution::MatchEnded => "The match ended",
             Resolution::Superseded => "Replaced by a graver flag",
+            Resolution::Cleared => "Later answers no longer show it",
         }
     }
 }
@@ -347,41 +355,70 @@ fn meeting_reports(pair: &Pair) -> impl Iterator<Item = &Answer> {
     })
 }
 
+/// Answers saying the pair has not met since the last check-in.
+fn not_met_reports(pair: &Pair) -> impl Iterator<Item = &Answer> {
+    pair.answers
+        .iter()
+        .filter(|a| a.question == keys::MET && a.number < 1.0)
+}
+
+/// The meeting rules rest on what people report, since a pair can only tell us at a
+/// check-in: "no first meeting" when someone answered that they have not met yet (escalated
+/// once the later threshold passes with no meeting reported at all), "no recent meeting"
+/// when someone answered "not met" this long after the last meeting was reported.
 fn meetings(pair: &Pair, t: &Thresholds, now: DateTime<Utc>, out: &mut Vec<Warning>) {
     let approved = pair.approved_at;
-    let last = meeting_reports(pair).max_by_key(|a| (a.answered_at, a.checkin_id.clone()));
-    match last {
+    let by_time = |a: &&Answer| (a.answered_at, a.checkin_id.clone());
+    let last_met = meeting_reports(pair).max_by_key(by_time);
+    match last_met {
         None => {
-            let basis = format!("approved {}", approved.to_rfc3339());
-            let (rule, after) = if t.first_meeting_escalate.from(approved) <= now {
-                (Rule::NoFirstMeetingEscalated, &t.first_meeting_escalate)
-            } else if t.first_meeting.from(approved) <= now {
-                (Rule::NoFirstMeeting, &t.first_meeting)
-            } else {
-                return;
-            };
-            out.push(Warning {
-                rule,
-                subject: Subject::Pair,
-                evidence: format!(
-                    "No meeting reported by {} (approved {}, {} after approval).",
-                    day(after.from(approved)),
-                    day(approved),
-                    after
-                ),
-                basis,
-            });
+            let escalate_at = t.first_meeting_escalate.from(approved);
+            let said_not_yet = not_met_reports(pair)
+                .filter(|a| a.answered_at >= t.first_meeting.from(approved))
+                .max_by_key(by_time);
+            if escalate_at <= now {
+                out.push(Warning {
+                    rule: Rule::NoFirstMeetingEscalated,
+                    subject: Subject::Pair,
+                    evidence: format!(
+                        "No meeting reported by {} ({} after approval on {}).",
+                        day(escalate_at),
+                        t.first_meeting_escalate,
+                        day(approved)
+                    ),
+                    basis: format!("approved {}", approved.to_rfc3339()),
+                });
+            } else if let Some(report) = said_not_yet {
+                out.push(Warning {
+                    rule: Rule::NoFirstMeeting,
+                    subject: Subject::Pair,
+                    evidence: format!(
+                        "The {} answered that they have not met yet, {}, {} or more after approval on {}.",
+                        report.role.as_str(),
+                        at(report),
+                        t.first_meeting,
+                        day(approved)
+                    ),
+                    basis: format!("checkin {}", report.checkin_id),
+                });
+            }
         }
-        Some(report) => {
-            let due = t.no_meeting.from(report.answered_at);
-            if due <= now {
+        Some(met) => {
+            let not_since = not_met_reports(pair)
+                .filter(|a| a.answered_at > met.answered_at)
+                .filter(|a| a.answered_at >= t.no_meeting.from(met.answered_at))
+                .max_by_key(by_time);
+            if let Some(report) = not_since {
                 out.push(Warning {
                     rule: Rule::NoRecentMeeting,
                     subject: Subject::Pair,
                     evidence: format!(
-                        "The last meeting was reported on {} at the {} check-in; none since ({} or more).",
-                        day(report.answered_at),
-                        report.step,
+                        "The last meeting was reported on {} at the {} check-in; the {} answered \
+                         that they have not met since, {} ({} or more later).",
+                        day(met.answered_at),
+                        met.step,
+                        report.role.as_str(),
+                        at(report),
                         t.no_meeting
                     ),
                     basis: format!("checkin {}", report.checkin_id),
@@ -716,39 +753,63 @@ mod tests {
         let mut pair = healthy();
         pair.answers.clear();
         pair.checkins.clear();
-        assert!(codes(&pair, days(13)).is_empty());
-        assert_eq!(codes(&pair, days(14)), ["no_first_meeting"]);
-        assert_eq!(codes(&pair, days(20)), ["no_first_meeting"]);
+        // Silence alone is not evidence until the escalation threshold: the day-14 check-in
+        // may still be on its way or in someone's inbox.
+        for d in [13, 14, 20] {
+            assert!(codes(&pair, days(d)).is_empty(), "day {d}");
+        }
         assert_eq!(codes(&pair, days(21)), ["no_first_meeting_escalated"]);
         let w = &review(&pair, &thresholds(), days(21))[0];
         assert_eq!(w.rule.severity(), Severity::Critical);
         assert_eq!(w.subject, Subject::Pair);
         assert!(w.evidence.contains("2026-01-26"), "{}", w.evidence);
-        // A "no" is not a meeting; a "yes" from either person is.
+        // A "not yet" before day 14 is too early to worry about; at the day-14 check-in it
+        // puts the pair at risk.
+        answer(&mut pair, "week1", Respondent::Mentee, 7, &[("met", 0.0)]);
+        assert!(codes(&pair, days(16)).is_empty());
         answer(
             &mut pair,
             "day14",
             Respondent::Mentee,
-            14,
+            15,
             &[("met", 0.0), ("times", 0.0)],
         );
+        assert_eq!(codes(&pair, days(16)), ["no_first_meeting"]);
+        let w = &review(&pair, &thresholds(), days(16))[0];
+        assert_eq!(w.basis, "checkin day14-mentee");
         assert_eq!(codes(&pair, days(21)), ["no_first_meeting_escalated"]);
-        answer(&mut pair, "day14", Respondent::Mentor, 15, &[("met", 1.0)]);
+        // A "yes" from either person is a meeting: nothing holds any more.
+        answer(&mut pair, "day14", Respondent::Mentor, 16, &[("met", 1.0)]);
+        assert!(codes(&pair, days(17)).is_empty());
         assert!(codes(&pair, days(21)).is_empty());
     }
 
     #[test]
     fn no_meeting_reported_for_45_days() {
-        let pair = healthy();
-        // The last report was on day 30.
-        assert!(codes(&pair, days(74)).is_empty());
-        assert_eq!(codes(&pair, days(75)), ["no_recent_meeting"]);
-        let w = &review(&pair, &thresholds(), days(75))[0];
-        assert_eq!(
-            w.basis, "checkin month1-mentor",
-            "the latest report, ties by check-in"
+        let mut pair = healthy();
+        // The last meeting was reported on day 30; time alone says nothing, as the next
+        // chance to report one is the next check-in.
+        assert!(codes(&pair, days(200)).is_empty());
+        answer(&mut pair, "month3", Respondent::Mentee, 74, &[("met", 0.0)]);
+        assert!(codes(&pair, days(80)).is_empty(), "44 days is not 45");
+        answer(&mut pair, "month3", Respondent::Mentor, 75, &[("met", 0.0)]);
+        assert_eq!(codes(&pair, days(80)), ["no_recent_meeting"]);
+        let w = &review(&pair, &thresholds(), days(80))[0];
+        assert_eq!(w.basis, "checkin month3-mentor", "the latest report");
+        assert!(
+            w.evidence.contains("month1") && w.evidence.contains("mentor"),
+            "{}",
+            w.evidence
         );
-        assert!(w.evidence.contains("month1"), "{}", w.evidence);
+        // A meeting reported later clears it.
+        answer(
+            &mut pair,
+            "month6",
+            Respondent::Mentee,
+            100,
+            &[("met", 1.0)],
+        );
+        assert!(codes(&pair, days(101)).is_empty());
     }
 
     #[test]
@@ -943,7 +1004,7 @@ mod tests {
         expire(&mut pair, "month9", Respondent::Mentor, 62);
         pair.mentor_shift = Some(Shift::Evening);
         let warnings = review(&pair, &thresholds(), days(200));
-        assert_eq!(warnings.len(), 9, "{warnings:?}");
+        assert_eq!(warnings.len(), 8, "{warnings:?}");
         for w in &warnings {
             assert!(
                 !w.evidence.contains(MENTEE) && !w.evidence.contains(MENTOR),

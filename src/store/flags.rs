@@ -93,16 +93,23 @@ fn lock(conn: &mut AnyConnection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// How the flags of an ending match are closed, and by whom (`None`: by Belong itself).
+#[derive(Debug, Clone, Copy)]
+pub struct Closing<'a> {
+    pub resolution: Resolution,
+    pub by: Option<&'a str>,
+}
+
 /// Closes a match's unresolved flags in the transaction that ends it, so that no review
 /// raises one on it meanwhile.
 pub fn close_for_ended(
     conn: &mut AnyConnection,
     match_id: &str,
-    resolution: Resolution,
+    closing: Closing<'_>,
     at: NaiveDateTime,
 ) -> Result<usize, StoreError> {
     lock(conn)?;
-    close(conn, match_id, None, resolution, at)
+    close(conn, match_id, None, closing, at)
 }
 
 /// The unresolved flag with this key, if any.
@@ -131,8 +138,10 @@ pub fn insert(conn: &mut AnyConnection, row: &FlagRow) -> Result<(), StoreError>
     Ok(())
 }
 
-/// Keeps an unresolved flag's evidence current (a run of unanswered check-ins grew).
-pub fn refresh(
+/// Raises an unresolved flag again on new evidence (a run of unanswered check-ins grew, a
+/// second request to be contacted): open once more, and counted as new from `at`, so that an
+/// acknowledgement of the old evidence does not hide the new.
+pub fn raise_again(
     conn: &mut AnyConnection,
     id: &str,
     evidence: &str,
@@ -143,6 +152,10 @@ pub fn refresh(
         .set((
             risk_flags::evidence.eq(evidence),
             risk_flags::basis.eq(basis),
+            risk_flags::status.eq(FlagStatus::Open.as_str()),
+            risk_flags::raised_at.eq(at),
+            risk_flags::acknowledged_at.eq(None::<NaiveDateTime>),
+            risk_flags::acknowledged_by.eq(None::<String>),
             risk_flags::updated_at.eq(at),
         ))
         .execute(conn)?;
@@ -214,7 +227,7 @@ pub fn close(
     conn: &mut AnyConnection,
     match_id: &str,
     rule: Option<&str>,
-    resolution: Resolution,
+    closing: Closing<'_>,
     at: NaiveDateTime,
 ) -> Result<usize, StoreError> {
     let target = risk_flags::table
@@ -223,7 +236,8 @@ pub fn close(
     let set = (
         risk_flags::status.eq(FlagStatus::Resolved.as_str()),
         risk_flags::open_key.eq(None::<String>),
-        risk_flags::resolution.eq(Some(resolution.as_str())),
+        risk_flags::resolution.eq(Some(closing.resolution.as_str())),
+        risk_flags::resolved_by.eq(closing.by),
         risk_flags::resolved_at.eq(Some(at)),
         risk_flags::updated_at.eq(at),
     );

@@ -70,6 +70,17 @@ async fn the_digest_goes_out_once_a_day_to_every_coordinator(backend: Backend) {
     )
     .await;
 
+    // A third pair's poor fit is recorded without a review: the ticks below race to raise it.
+    let (raced, ..) = approved_pair(&app, 3, json!({})).await;
+    crate::health::answer_on(
+        &app,
+        &raced,
+        "mentor",
+        "day14",
+        &[("met", 1.0), ("fit", 1.0)],
+        belong::store::now(),
+    );
+
     // Three processes tick at the same moment: one digest per coordinator.
     let (first, second, third) = (
         another_process(&app).await,
@@ -88,9 +99,13 @@ async fn the_digest_goes_out_once_a_day_to_every_coordinator(backend: Backend) {
     let (_, flags) = app.get_json("/api/v1/flags").await;
     assert_eq!(
         flags["items"].as_array().map(Vec::len),
-        Some(1),
-        "three concurrent reviews raise one flag: {flags}"
+        Some(2),
+        "the answer page raised one; three concurrent reviews raised one more: {flags}"
     );
+    let (_, raced_flags) = app
+        .get_json(&format!("/api/v1/flags?match_id={raced}"))
+        .await;
+    assert_eq!(raced_flags["items"].as_array().map(Vec::len), Some(1));
     assert!(sent[0].0.contains("grace@example.org") && sent[1].0.contains("lin@example.org"));
 
     // Later the same day, even a process that has just started sends nothing more.
@@ -105,13 +120,13 @@ async fn the_digest_goes_out_once_a_day_to_every_coordinator(backend: Backend) {
 
     let (recipients, subject, text, html) = &sent[1];
     assert!(recipients.contains("Lin O'Brien <b>"));
-    assert!(subject.contains("1 new flag, 1 waiting"), "{subject}");
+    assert!(subject.contains("2 new flags, 2 waiting"), "{subject}");
     assert!(
-        text.contains("Poor fit: offer a re-match (poor_fit): 1"),
+        text.contains("Poor fit: offer a re-match (poor_fit): 2"),
         "{text}"
     );
-    assert!(text.contains("Check-ins answered: 2"), "{text}");
-    assert!(text.contains("Pairs off track: 1"), "{text}");
+    assert!(text.contains("Check-ins answered: 3"), "{text}");
+    assert!(text.contains("Pairs off track: 2"), "{text}");
     assert!(text.contains("/coordinator/flags"), "{text}");
     assert!(
         html.contains("Lin O&#39;Brien &#60;b&#62;"),
@@ -132,7 +147,7 @@ async fn the_digest_goes_out_once_a_day_to_every_coordinator(backend: Backend) {
     let sent = digests(&app);
     assert_eq!(sent.len(), 4);
     assert!(
-        sent[3].1.contains("0 new flags, 1 waiting"),
+        sent[3].1.contains("0 new flags, 2 waiting"),
         "{}",
         sent[3].1
     );

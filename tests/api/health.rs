@@ -149,7 +149,7 @@ fn approved_at(app: &TestApp, match_id: &str) -> NaiveDateTime {
 
 /// Records one person's answers to a planned check-in at a moment on a simulated calendar
 /// (weeks ahead of the clock), then reviews the pair as the answer page does.
-fn answer_on(
+pub fn answer_on(
     app: &TestApp,
     match_id: &str,
     role: &str,
@@ -387,12 +387,13 @@ async fn check_ins_left_unanswered_twice_in_a_row(backend: Backend) {
 
 /// First-meeting and meeting thresholds in seconds, reviewed every second.
 const SECONDS: &[(&str, &str)] = &[
-    ("BELONG__HEALTH__FIRST_MEETING_DAYS", "PT8S"),
+    ("BELONG__HEALTH__FIRST_MEETING_DAYS", "PT1S"),
     ("BELONG__HEALTH__FIRST_MEETING_ESCALATE_DAYS", "PT16S"),
-    ("BELONG__HEALTH__NO_MEETING_DAYS", "PT16S"),
+    ("BELONG__HEALTH__NO_MEETING_DAYS", "PT8S"),
     ("BELONG__HEALTH__REVIEW_EVERY_SECS", "1"),
 ];
 
+/// The meeting rules through the real scheduler and answer pages, with days as seconds.
 async fn time_rules_fire_in_seconds(backend: Backend) {
     let app = spawn_fast(backend, SECONDS).await;
     let (control, ..) = approved_pair(&app, 1, json!({})).await;
@@ -401,28 +402,36 @@ async fn time_rules_fire_in_seconds(backend: Backend) {
     for m in [&control, &recent] {
         answer(&app, m, "mentee", "day14", &[("met", "yes"), ("fit", "4")]).await;
     }
-    let within = StdDuration::from_secs(40);
-    eventually(within, "no first meeting", || async {
-        (rules_of(&app, &first).await == ["no_first_meeting"]).then_some(())
-    })
-    .await;
-    // The control pair meets again; the other does not.
+    let recent_met = std::time::Instant::now();
+    // The first pair says it has not met: at risk.
     answer(
         &app,
-        &control,
-        "mentor",
+        &first,
+        "mentee",
         "day14",
-        &[("met", "yes"), ("fit", "4")],
+        &[("met", "no"), ("fit", "3")],
     )
     .await;
-    eventually(within, "escalation and no recent meeting", || async {
-        let first = rules_of(&app, &first).await;
-        let recent = rules_of(&app, &recent).await;
-        (first.len() == 2 && !recent.is_empty()).then_some(())
+    assert_eq!(rules_of(&app, &first).await, ["no_first_meeting"]);
+    // Time alone raises nothing for pairs that reported a meeting.
+    tokio::time::sleep(StdDuration::from_secs(9).saturating_sub(recent_met.elapsed())).await;
+    assert!(rules_of(&app, &control).await.is_empty());
+    assert!(rules_of(&app, &recent).await.is_empty());
+    // The control pair meets again; the other reports no meeting since, 8 "days" on.
+    let mut met = pulse_with("met", "yes");
+    met.retain(|(k, _)| *k != "times");
+    answer(&app, &control, "mentee", "month1", &met).await;
+    let mut not_met = pulse_with("met", "no");
+    not_met.retain(|(k, _)| *k != "times");
+    answer(&app, &recent, "mentee", "month1", &not_met).await;
+    assert_eq!(rules_of(&app, &recent).await, ["no_recent_meeting"]);
+    // Still no meeting for the first pair by "day 16": escalated by the scheduler's review.
+    let within = StdDuration::from_secs(40);
+    eventually(within, "escalation", || async {
+        (rules_of(&app, &first).await.len() == 2).then_some(())
     })
     .await;
     assert!(rules_of(&app, &control).await.is_empty());
-    assert_eq!(rules_of(&app, &recent).await, ["no_recent_meeting"]);
     let flags = flags_of(&app, &first).await;
     assert_eq!(
         (&flags[0]["status"], &flags[0]["resolution"]),
@@ -438,25 +447,42 @@ async fn time_rules_fire_as_the_days_pass(backend: Backend) {
     let (control, ..) = approved_pair(&app, 1, json!({})).await;
     let (first, ..) = approved_pair(&app, 2, json!({})).await;
     let (recent, ..) = approved_pair(&app, 3, json!({})).await;
+    let (silent, ..) = approved_pair(&app, 4, json!({})).await;
     let start = approved_at(&app, &first);
     let day = |n: i64| start + Duration::days(n);
 
-    met_on(&app, &control, day(5));
-    met_on(&app, &recent, day(5));
     review(&app, day(13)).await;
-    for m in [&control, &first, &recent] {
+    for m in [&control, &first, &recent, &silent] {
         assert!(rules_of(&app, m).await.is_empty());
     }
-
-    review(&app, day(15)).await;
+    // Day 14's check-in: two pairs have met, one has not, one does not answer.
+    met_on(&app, &control, day(15));
+    met_on(&app, &recent, day(15));
+    answer_on(
+        &app,
+        &first,
+        "mentee",
+        "day14",
+        &[("met", 0.0), ("fit", 3.0)],
+        day(15),
+    );
+    review(&app, day(16)).await;
     assert_eq!(rules_of(&app, &first).await, ["no_first_meeting"]);
+    assert!(
+        rules_of(&app, &silent).await.is_empty(),
+        "silence is no evidence yet"
+    );
     let (_, h) = app
         .get_json(&format!("/api/v1/matches/{first}/health"))
         .await;
     assert_eq!(h["health"], "at_risk", "{h}");
 
-    // Still none by day 21: escalated; the day-14 flag gives way to it.
+    // Still none by day 21: escalated, for the silent pair too; the day-14 flag gives way.
     review(&app, day(22)).await;
+    assert_eq!(
+        rules_of(&app, &silent).await,
+        ["no_first_meeting_escalated"]
+    );
     let flags = flags_of(&app, &first).await;
     assert_eq!(flags.len(), 2);
     assert_eq!(
@@ -490,21 +516,24 @@ async fn time_rules_fire_as_the_days_pass(backend: Backend) {
     assert_eq!(h["health"], "off_track", "{h}");
     assert_eq!(h["flags"][0]["rule"], "no_first_meeting_escalated");
 
-    // The control pair keeps meeting; the other last reported one on day 5.
-    answer_on(
-        &app,
-        &control,
-        "mentee",
-        "month1",
-        &[
+    // Month 1 (day 30): the control pair met again; the other pair did not, but its last
+    // meeting was only 15 days before. Weeks pass between check-ins without a flag.
+    let pulse = |met: f64| {
+        [
             ("belonging", 4.0),
-            ("met", 1.0),
+            ("met", met),
             ("fit", 4.0),
             ("stay", 5.0),
-        ],
-        day(30),
-    );
-    review(&app, day(50)).await;
+        ]
+    };
+    answer_on(&app, &control, "mentee", "month1", &pulse(1.0), day(30));
+    answer_on(&app, &recent, "mentee", "month1", &pulse(0.0), day(30));
+    review(&app, day(80)).await;
+    assert!(rules_of(&app, &recent).await.is_empty());
+    // Month 3 (day 91): still no meeting since day 15, which is 45 days and more.
+    answer_on(&app, &control, "mentee", "month3", &pulse(1.0), day(91));
+    answer_on(&app, &recent, "mentee", "month3", &pulse(0.0), day(91));
+    review(&app, day(92)).await;
     assert_eq!(rules_of(&app, &recent).await, ["no_recent_meeting"]);
     assert!(rules_of(&app, &control).await.is_empty());
     let (_, h) = app
@@ -514,6 +543,26 @@ async fn time_rules_fire_as_the_days_pass(backend: Backend) {
         (&h["health"], &h["flags"]),
         (&json!("on_track"), &json!([]))
     );
+    // Month 6: they met again, so the open flag clears by itself.
+    answer_on(&app, &recent, "mentee", "month6", &pulse(1.0), day(182));
+    review(&app, day(183)).await;
+    let flags = flags_of(&app, &recent).await;
+    assert_eq!(
+        (
+            &flags[0]["rule"],
+            &flags[0]["status"],
+            &flags[0]["resolution"]
+        ),
+        (
+            &json!("no_recent_meeting"),
+            &json!("resolved"),
+            &json!("cleared")
+        )
+    );
+    let (_, h) = app
+        .get_json(&format!("/api/v1/matches/{recent}/health"))
+        .await;
+    assert_eq!(h["health"], "on_track", "{h}");
 }
 
 async fn acknowledging_and_resolving_flags(backend: Backend) {
@@ -677,14 +726,17 @@ async fn ending_closes_flags_and_erasure_scrubs_them(backend: Backend) {
     let (m2, ..) = approved_pair(&app, 2, json!({"shift": "day"})).await;
     review(&app, t).await;
     let shift = flags_of(&app, &m2).await.remove(0);
-    app.post_json(
-        &format!(
-            "/api/v1/flags/{}/resolve",
-            shift["id"].as_str().expect("id")
-        ),
-        &json!({"resolution": "no_action", "note": "Ana prefers days anyway"}),
-    )
-    .await;
+    let (status, resolved) = app
+        .post_json(
+            &format!(
+                "/api/v1/flags/{}/resolve",
+                shift["id"].as_str().expect("id")
+            ),
+            &json!({"resolution": "no_action", "note": "Ana prefers days anyway"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{resolved}");
+    assert_eq!(resolved["note"], "Ana prefers days anyway");
     assert_eq!(app.delete(&format!("/api/v1/mentees/{mentee}")).await, 204);
     let (_, running) = app.get_json(&format!("/api/v1/matches/{m2}")).await;
     let mentee2 = running["mentee_id"].as_str().expect("mentee").to_string();

@@ -25,7 +25,7 @@ CREATE TABLE risk_flags (
     acknowledged_by TEXT,
     resolved_at TIMESTAMP,
     resolved_by TEXT,
-    resolution TEXT CHECK (resolution IN ('nudged', 'checked_in', 'rematched', 'no_action', 'match_ended', 'superseded')),
+    resolution TEXT CHECK (resolution IN ('nudged', 'checked_in', 'rematched', 'no_action', 'match_ended', 'superseded', 'cleared')),
     note TEXT,
     CHECK ((status = 'resolved') = (open_key IS NULL)),
     CHECK ((status = 'resolved') = (resolution IS NOT NULL))

@@ -316,7 +316,7 @@ pub struct RematchView {
 #[post("/matches/{id}/rematch")]
 pub async fn rematch_pair(
     app: web::Data<App>,
-    _: Coordinator,
+    who: NamedCoordinator,
     id: web::Path<String>,
     body: JsonObject,
 ) -> Result<HttpResponse, ApiError> {
@@ -325,7 +325,7 @@ pub async fn rematch_pair(
     let mut errors = FieldErrors::new();
     let reason = text_field(&body, "reason", &mut errors);
     errors.into_result(()).map_err(ApiError::Validation)?;
-    let done = rematch::rematch(&app, id, reason).await?;
+    let done = rematch::rematch(&app, id, reason, who.0).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,

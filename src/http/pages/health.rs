@@ -473,7 +473,7 @@ async fn do_rematch(
         return Ok(not_found(&app));
     };
     let reason = form.one("reason").unwrap_or_default().to_string();
-    match rematch::rematch(&app, id, Some(reason.clone())).await {
+    match rematch::rematch(&app, id, Some(reason.clone()), me.0.name.clone()).await {
         Ok(done) => {
             let names = console::names(&app, vec![done.ended.mentor_id, done.proposal.mentor_id])
                 .await
