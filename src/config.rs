@@ -9,7 +9,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::domain::checkin::{After, Audience, SendWindow, Step};
-use crate::domain::health::Thresholds;
+use crate::domain::health::{Period, Thresholds};
 use crate::domain::matching::settings::{MatchingSettings, Points, SettingsInput, Weights};
 use crate::domain::profile::Shift;
 use crate::domain::profile::{Capacity, YearsExperience};
@@ -67,8 +67,11 @@ impl CheckinSettings {
 #[derive(Debug, Clone)]
 pub struct HealthSettings {
     pub thresholds: Thresholds,
-    /// Local time of the coordinators' daily digest, in the check-ins' time zone.
-    pub digest_at: chrono::NaiveTime,
+    /// Local time of the coordinators' daily digest, in the check-ins' time zone; `None`
+    /// (`digest_at = "off"`) sends none.
+    pub digest_at: Option<chrono::NaiveTime>,
+    /// How often each process reviews every running pair for the time-based rules.
+    pub review_every: std::time::Duration,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -247,9 +250,9 @@ struct RawInstrument {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawHealth {
-    first_meeting_days: u32,
-    first_meeting_escalate_days: u32,
-    no_meeting_days: u32,
+    first_meeting_days: RawPeriod,
+    first_meeting_escalate_days: RawPeriod,
+    no_meeting_days: RawPeriod,
     fit_at_most: f64,
     belonging_drop: f64,
     belonging_at_most: f64,
@@ -257,6 +260,30 @@ struct RawHealth {
     burnout_at_least: f64,
     unanswered_in_a_row: u32,
     digest_at: String,
+    review_every_secs: u64,
+}
+
+/// A number of days, or an ISO 8601 duration in a string (environment values are strings).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawPeriod {
+    Days(u32),
+    Text(String),
+}
+
+impl RawPeriod {
+    fn check(self, key: &str) -> Result<Period, ConfigError> {
+        let text = match self {
+            RawPeriod::Days(n) => n.to_string(),
+            RawPeriod::Text(t) => t,
+        };
+        Period::parse(&text).map_err(|e| {
+            invalid(
+                key,
+                format!("{e}; give a number of days, or a duration such as P3W or PT30S"),
+            )
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -744,7 +771,13 @@ fn check_checkins(c: RawCheckins) -> Result<CheckinSettings, ConfigError> {
 }
 
 fn check_health(h: RawHealth) -> Result<HealthSettings, ConfigError> {
-    if h.first_meeting_escalate_days < h.first_meeting_days {
+    let first_meeting = h.first_meeting_days.check("health.first_meeting_days")?;
+    let first_meeting_escalate = h
+        .first_meeting_escalate_days
+        .check("health.first_meeting_escalate_days")?;
+    let no_meeting = h.no_meeting_days.check("health.no_meeting_days")?;
+    let epoch = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+    if first_meeting_escalate.from(epoch) < first_meeting.from(epoch) {
         return Err(invalid(
             "health.first_meeting_escalate_days",
             "must be at least health.first_meeting_days",
@@ -753,13 +786,44 @@ fn check_health(h: RawHealth) -> Result<HealthSettings, ConfigError> {
     if h.unanswered_in_a_row == 0 {
         return Err(invalid("health.unanswered_in_a_row", "must be at least 1"));
     }
-    let digest_at = chrono::NaiveTime::parse_from_str(h.digest_at.trim(), "%H:%M")
-        .map_err(|_| invalid("health.digest_at", "must be a time like 07:30"))?;
+    if !(1..=3600).contains(&h.review_every_secs) {
+        return Err(invalid(
+            "health.review_every_secs",
+            "must be from 1 to 3600",
+        ));
+    }
+    for (key, value) in [
+        ("health.fit_at_most", h.fit_at_most),
+        ("health.belonging_drop", h.belonging_drop),
+        ("health.belonging_at_most", h.belonging_at_most),
+        ("health.intent_to_stay_at_most", h.intent_to_stay_at_most),
+        ("health.burnout_at_least", h.burnout_at_least),
+    ] {
+        if !value.is_finite() || !(0.0..=100.0).contains(&value) {
+            return Err(invalid(
+                key,
+                "must be a number on the answers' scale, e.g. 2",
+            ));
+        }
+    }
+    if h.belonging_drop <= 0.0 {
+        return Err(invalid(
+            "health.belonging_drop",
+            "must be above 0, or every repeated answer would count as a drop",
+        ));
+    }
+    let digest_at = match h.digest_at.trim() {
+        "" | "off" => None,
+        text => Some(
+            chrono::NaiveTime::parse_from_str(text, "%H:%M")
+                .map_err(|_| invalid("health.digest_at", "must be a time like 07:30, or off"))?,
+        ),
+    };
     Ok(HealthSettings {
         thresholds: Thresholds {
-            first_meeting_days: h.first_meeting_days,
-            first_meeting_escalate_days: h.first_meeting_escalate_days,
-            no_meeting_days: h.no_meeting_days,
+            first_meeting,
+            first_meeting_escalate,
+            no_meeting,
             fit_at_most: h.fit_at_most,
             belonging_drop: h.belonging_drop,
             belonging_at_most: h.belonging_at_most,
@@ -768,6 +832,7 @@ fn check_health(h: RawHealth) -> Result<HealthSettings, ConfigError> {
             unanswered_in_a_row: h.unanswered_in_a_row,
         },
         digest_at,
+        review_every: std::time::Duration::from_secs(h.review_every_secs),
     })
 }
 
@@ -914,6 +979,10 @@ send_hours = { night = "late" }
             err.to_string().contains("checkins.send_hours.night"),
             "{err}"
         );
+        let err = with_file("[health]\nbelonging_drop = 0\n").expect_err("no drop");
+        assert!(err.to_string().contains("health.belonging_drop"), "{err}");
+        let err = with_file("[health]\nfit_at_most = nan\n").expect_err("not a number");
+        assert!(err.to_string().contains("health.fit_at_most"), "{err}");
         let err = with_file("[privacy]\nmin_cell = 0\n").expect_err("min cell");
         assert!(err.to_string().contains("privacy.min_cell"), "{err}");
     }
@@ -949,6 +1018,40 @@ send_hours = { night = "late" }
         let err = Settings::load_with_env(None, env(&[("BELONG__SERVER__PROT", "1")]))
             .expect_err("unknown key");
         assert!(err.to_string().contains("prot"), "{err}");
+    }
+
+    #[test]
+    fn health_periods_take_days_or_durations() {
+        let s = Settings::load_with_env(
+            None,
+            env(&[
+                ("BELONG__HEALTH__FIRST_MEETING_DAYS", "PT2S"),
+                ("BELONG__HEALTH__FIRST_MEETING_ESCALATE_DAYS", "PT4S"),
+                ("BELONG__HEALTH__NO_MEETING_DAYS", "30"),
+            ]),
+        )
+        .expect("loads");
+        let t = &s.health.thresholds;
+        assert_eq!(t.first_meeting.to_string(), "PT2S");
+        assert_eq!(t.no_meeting.to_string(), "30 days");
+        assert_eq!(s.health.review_every, std::time::Duration::from_secs(60));
+        let defaults = Settings::load_with_env(None, env(&[])).expect("defaults");
+        assert_eq!(
+            defaults
+                .health
+                .thresholds
+                .first_meeting_escalate
+                .to_string(),
+            "21 days"
+        );
+        for (key, value) in [
+            ("BELONG__HEALTH__FIRST_MEETING_DAYS", "soon"),
+            ("BELONG__HEALTH__FIRST_MEETING_ESCALATE_DAYS", "PT1S"),
+            ("BELONG__HEALTH__REVIEW_EVERY_SECS", "0"),
+        ] {
+            let err = Settings::load_with_env(None, env(&[(key, value)])).expect_err(value);
+            assert!(err.to_string().contains("health."), "{err}");
+        }
     }
 
     #[test]

@@ -63,6 +63,7 @@ pub fn open(settings: Settings) -> Result<(App, Vec<String>), StartError> {
             keys: Arc::new(Keys {
                 form: form_key.into_bytes(),
             }),
+            health: Arc::default(),
         },
         applied,
     ))

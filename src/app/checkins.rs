@@ -70,7 +70,7 @@ pub async fn send_due(app: &App, owner: &str) -> Result<Sent, AppError> {
             let expired = rows::expire_due(conn, at)?;
             sent.expired = expired.len();
             for match_id in expired {
-                super::health::review_match(conn, &settings, &match_id, at)?;
+                review_after(conn, &settings, &match_id, at);
             }
             Ok(sent)
         })
@@ -393,7 +393,7 @@ pub async fn answer(
                     _ => Err(NotRecorded::Gone),
                 });
             }
-            super::health::review_match(conn, &settings, &row.match_id, at)?;
+            review_after(conn, &settings, &row.match_id, at);
             let asked_for_contact =
                 checked.get(crate::domain::survey::keys::CONTACT) == Some(&Value::Number(1.0));
             Ok(Ok(CheckinForm {
@@ -402,6 +402,14 @@ pub async fn answer(
             }))
         })
         .await
+}
+
+/// Reviews a pair's health after its check-ins moved on. What moved is recorded already, so a
+/// failed review is logged, not answered as an error; the next periodic review catches up.
+fn review_after(conn: &mut AnyConnection, settings: &Settings, match_id: &str, at: NaiveDateTime) {
+    if let Err(e) = super::health::review_match(conn, settings, match_id, at) {
+        tracing::warn!(match_id, error = %e, "pair-health review failed; the next one will catch up");
+    }
 }
 
 fn answer_rows(row: &CheckinRow, answers: &Answers, at: NaiveDateTime) -> Vec<AnswerRow> {

@@ -10,6 +10,7 @@ use super::{App, AppError};
 use crate::config::Settings;
 use crate::domain::checkin;
 use crate::domain::field_error::FieldErrors;
+use crate::domain::health::Resolution;
 use crate::domain::matches::{Decision, Match, MatchStatus, Transition, parse_reason};
 use crate::domain::matching::engine::{Candidate, Engine, MenteeEntry, MentorEntry, Outcome};
 use crate::domain::matching::rules::Rule;
@@ -19,6 +20,7 @@ use crate::email::message::{self, Recipient};
 use crate::email::templates;
 use crate::store::checkins;
 use crate::store::emails::{self, NewEmail};
+use crate::store::flags;
 use crate::store::matches::{self as rows, RunRow};
 use crate::store::profiles::{self, Page};
 use crate::store::{AnyConnection, StoreError, exclusive_tx, now};
@@ -380,55 +382,94 @@ pub async fn propose(app: &App, mentee_id: Uuid, mentor_id: Uuid) -> Result<Matc
     app.db
         .run(move |conn| {
             exclusive_tx(conn, |conn| {
-                let mentee = profiles::find_mentee(conn, mentee_id)?;
-                let mentor = profiles::find_mentor(conn, mentor_id)?;
-                let mut errors = FieldErrors::new();
-                if mentee.is_none() {
-                    errors.add(
-                        "mentee_id",
-                        format!("there is no mentee with id {mentee_id}"),
-                    );
-                }
-                if mentor.is_none() {
-                    errors.add(
-                        "mentor_id",
-                        format!("there is no mentor with id {mentor_id}"),
-                    );
-                }
-                let (Some(mentee), Some(_)) = (mentee, mentor) else {
-                    return Err(AppError::Validation(errors));
-                };
-                if mentee.status != MenteeStatus::Waiting {
-                    return Err(broken("mentee_id", &[Rule::MenteeNotWaiting]));
-                }
-                let pool = Pool::load(conn, &config, vec![mentee], Mentors::Only(mentor_id))?;
-                let ids = pool.ids();
-                let engine = pool.engine(&ids, &config);
-                let (score, rules) = engine.check(0, 0);
-                if !rules.is_empty() {
-                    return Err(broken("mentor_id", &rules));
-                }
-                let at = now();
-                let proposal = Match {
-                    id: Uuid::now_v7(),
-                    run_id: None,
-                    mentee_id,
-                    mentor_id,
-                    status: MatchStatus::Proposed,
-                    score,
-                    explanation: engine.explain(0, 0),
-                    reason: None,
-                    created_at: at.and_utc(),
-                    updated_at: at.and_utc(),
-                    approved_at: None,
-                    ended_at: None,
-                };
-                rows::supersede_proposed(conn, &[mentee_id.to_string()], None, at)?;
-                rows::insert(conn, &proposal)?;
-                Ok(proposal)
+                propose_in_tx(conn, &config, mentee_id, mentor_id)
             })
         })
         .await
+}
+
+/// [`propose`] inside the caller's exclusive transaction.
+pub(crate) fn propose_in_tx(
+    conn: &mut AnyConnection,
+    config: &Settings,
+    mentee_id: Uuid,
+    mentor_id: Uuid,
+) -> Result<Match, AppError> {
+    let mentee = profiles::find_mentee(conn, mentee_id)?;
+    let mentor = profiles::find_mentor(conn, mentor_id)?;
+    let mut errors = FieldErrors::new();
+    if mentee.is_none() {
+        errors.add(
+            "mentee_id",
+            format!("there is no mentee with id {mentee_id}"),
+        );
+    }
+    if mentor.is_none() {
+        errors.add(
+            "mentor_id",
+            format!("there is no mentor with id {mentor_id}"),
+        );
+    }
+    let (Some(mentee), Some(_)) = (mentee, mentor) else {
+        return Err(AppError::Validation(errors));
+    };
+    if mentee.status != MenteeStatus::Waiting {
+        return Err(broken("mentee_id", &[Rule::MenteeNotWaiting]));
+    }
+    let pool = Pool::load(conn, config, vec![mentee], Mentors::Only(mentor_id))?;
+    let ids = pool.ids();
+    let engine = pool.engine(&ids, config);
+    let (score, rules) = engine.check(0, 0);
+    if !rules.is_empty() {
+        return Err(broken("mentor_id", &rules));
+    }
+    let at = now();
+    let proposal = Match {
+        id: Uuid::now_v7(),
+        run_id: None,
+        mentee_id,
+        mentor_id,
+        status: MatchStatus::Proposed,
+        score,
+        explanation: engine.explain(0, 0),
+        reason: None,
+        created_at: at.and_utc(),
+        updated_at: at.and_utc(),
+        approved_at: None,
+        ended_at: None,
+    };
+    rows::supersede_proposed(conn, &[mentee_id.to_string()], None, at)?;
+    rows::insert(conn, &proposal)?;
+    Ok(proposal)
+}
+
+/// The mentor the engine would propose for a mentee now (pairs rejected or ended before, and
+/// the mentor `excluding`, left out), or why there is none.
+pub(crate) fn best_mentor(
+    conn: &mut AnyConnection,
+    config: &Settings,
+    mentee: Mentee,
+    excluding: Option<Uuid>,
+) -> Result<Result<Uuid, String>, AppError> {
+    let mentee_id = mentee.id.0.to_string();
+    let mut pool = Pool::load(conn, config, vec![mentee], Mentors::All)?;
+    if let Some(mentor) = excluding {
+        pool.previous.push((mentee_id, mentor.to_string()));
+    }
+    let ids = pool.ids();
+    let outcome = pool
+        .engine(&ids, config)
+        .run()
+        .map_err(|e| AppError::Internal(format!("matching failed: {e}")))?;
+    Ok(
+        match (outcome.proposals.first(), outcome.unmatched.first()) {
+            (Some(p), _) => {
+                Ok(Uuid::parse_str(&p.mentor_id).map_err(|e| AppError::Internal(e.to_string()))?)
+            }
+            (None, Some(u)) => Err(u.reason.clone()),
+            (None, None) => Err("no eligible mentor".into()),
+        },
+    )
 }
 
 fn no_match(id: Uuid) -> AppError {
@@ -468,43 +509,17 @@ pub async fn decide(
         .db
         .run(move |conn| {
             exclusive_tx(conn, |conn| {
-                let at = now();
-                if !rows::lock(conn, id)? {
-                    return Err(no_match(id));
-                }
-                let current = rows::find(conn, id)?.ok_or_else(|| no_match(id))?;
-                // Checked once the match is known to exist, so an unknown id is a 404.
-                let reason = match decision {
-                    Decision::Approve => None,
-                    _ => Some(
-                        parse_reason(reason.as_deref().unwrap_or_default())
-                            .map_err(|m| AppError::Validation(FieldErrors::single("reason", m)))?,
-                    ),
-                };
-                let to = match decision.apply(current.status) {
-                    Transition::AlreadyDone => return Ok(current),
-                    Transition::Refused(message) => return Err(AppError::conflict(message)),
-                    Transition::To(to) => to,
-                };
-                match decision {
-                    Decision::Approve => approve(conn, &config, &current, at)?,
-                    Decision::Reject => {}
-                    Decision::End => {
-                        checkins::cancel_for_match(conn, &current.id.to_string())?;
-                        profiles::free_place(conn, current.mentor_id, at)?;
-                        profiles::move_mentee(
-                            conn,
-                            current.mentee_id,
-                            MenteeStatus::Matched,
-                            MenteeStatus::Waiting,
-                            at,
-                        )?;
-                    }
-                }
-                if !rows::transition(conn, id, current.status, to, reason.as_deref(), at)? {
-                    return Err(AppError::conflict("the match changed meanwhile; try again"));
-                }
-                rows::find(conn, id)?.ok_or_else(|| no_match(id))
+                decide_in_tx(
+                    conn,
+                    &config,
+                    id,
+                    decision,
+                    reason,
+                    flags::Closing {
+                        resolution: Resolution::MatchEnded,
+                        by: None,
+                    },
+                )
             })
         })
         .await?;
@@ -512,6 +527,56 @@ pub async fn decide(
         app.outbox.ring();
     }
     Ok(decided)
+}
+
+/// [`decide`] inside the caller's exclusive transaction; ending closes the match's open
+/// risk flags with `closing`.
+pub(crate) fn decide_in_tx(
+    conn: &mut AnyConnection,
+    config: &Settings,
+    id: Uuid,
+    decision: Decision,
+    reason: Option<String>,
+    closing: flags::Closing<'_>,
+) -> Result<Match, AppError> {
+    let at = now();
+    if !rows::lock(conn, id)? {
+        return Err(no_match(id));
+    }
+    let current = rows::find(conn, id)?.ok_or_else(|| no_match(id))?;
+    // Checked once the match is known to exist, so an unknown id is a 404.
+    let reason = match decision {
+        Decision::Approve => None,
+        _ => Some(
+            parse_reason(reason.as_deref().unwrap_or_default())
+                .map_err(|m| AppError::Validation(FieldErrors::single("reason", m)))?,
+        ),
+    };
+    let to = match decision.apply(current.status) {
+        Transition::AlreadyDone => return Ok(current),
+        Transition::Refused(message) => return Err(AppError::conflict(message)),
+        Transition::To(to) => to,
+    };
+    match decision {
+        Decision::Approve => approve(conn, config, &current, at)?,
+        Decision::Reject => {}
+        Decision::End => {
+            checkins::cancel_for_match(conn, &current.id.to_string())?;
+            flags::close_for_ended(conn, &current.id.to_string(), closing, at)?;
+            profiles::free_place(conn, current.mentor_id, at)?;
+            profiles::move_mentee(
+                conn,
+                current.mentee_id,
+                MenteeStatus::Matched,
+                MenteeStatus::Waiting,
+                at,
+            )?;
+        }
+    }
+    if !rows::transition(conn, id, current.status, to, reason.as_deref(), at)? {
+        return Err(AppError::conflict("the match changed meanwhile; try again"));
+    }
+    rows::find(conn, id)?.ok_or_else(|| no_match(id))
 }
 
 fn approve(
@@ -676,6 +741,15 @@ pub fn release_person(
         // Only the transaction that moved the match gives the place back.
         if rows::transition(conn, m.id, m.status, to, reason, at)? && to == MatchStatus::Ended {
             checkins::cancel_for_match(conn, &m.id.to_string())?;
+            flags::close_for_ended(
+                conn,
+                &m.id.to_string(),
+                flags::Closing {
+                    resolution: Resolution::MatchEnded,
+                    by: None,
+                },
+                at,
+            )?;
             profiles::free_place(conn, m.mentor_id, at)?;
             profiles::move_mentee(
                 conn,
@@ -689,6 +763,7 @@ pub fn release_person(
     // Nothing that identifies the person stays in emails or explanations about them.
     for m in rows::of_person(conn, person, &[])? {
         emails::scrub_for_match(conn, &m.id.to_string())?;
+        flags::scrub_for_match(conn, &m.id.to_string())?;
         rows::forget_details(conn, m.id)?;
     }
     checkins::forget_person(conn, &person.to_string())?;

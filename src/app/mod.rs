@@ -5,10 +5,12 @@ pub mod console;
 pub mod coordinators;
 pub mod emails;
 pub mod employment;
+pub mod flags;
 pub mod health;
 pub mod matching;
 pub mod outcomes;
 pub mod profiles;
+pub mod rematch;
 pub mod tokens;
 
 use std::sync::Arc;
@@ -25,6 +27,8 @@ pub struct App {
     pub settings: Arc<Settings>,
     pub outbox: Doorbell,
     pub keys: Arc<Keys>,
+    /// When this process last reviewed pair health and sent the digest.
+    pub health: Arc<health::Pace>,
 }
 
 /// Installation-wide keys, the same in every process.

@@ -35,6 +35,15 @@ pub fn create(db: &Db, name: &str, role: Role) -> Result<String, AppError> {
     Ok(token)
 }
 
+/// The role and name of a presented token, or `None` when it is unknown or revoked.
+pub async fn identify(db: &Db, token: &str) -> Result<Option<(Role, String)>, AppError> {
+    if !token.starts_with(PREFIX) || token.len() > 200 {
+        return Ok(None);
+    }
+    let digest = hash(token);
+    Ok(db.run(move |conn| tokens::identity(conn, &digest)).await?)
+}
+
 /// The role of a presented token, or `None` when it is unknown or revoked.
 pub async fn authenticate(db: &Db, token: &str) -> Result<Option<Role>, AppError> {
     if !token.starts_with(PREFIX) || token.len() > 200 {

@@ -1,15 +1,1084 @@
 //! Pair health: the early-warning rules that read a pair's check-ins and answers.
+//!
+//! [`review`] looks at one running pair at one moment and returns the warnings that hold,
+//! each under a stable [`Rule`] code. It reads numbers only: a free-text answer never
+//! reaches these rules, so no evidence can quote one.
+
+use chrono::{DateTime, Utc};
+
+use super::checkin::After;
+use super::profile::{Shift, text_enum};
+use super::survey::{Respondent, keys};
+
+/// A span of time in a threshold: a number of days, or an ISO 8601 duration (`PT30S` lets a
+/// trial or a test see the rules fire within seconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    after: After,
+    label: String,
+}
+
+impl Period {
+    /// `14` (days) or an ISO 8601 duration such as `P3W` or `PT5S`.
+    pub fn parse(input: &str) -> Result<Period, String> {
+        let text = input.trim();
+        if !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()) {
+            let n: u32 = text
+                .parse()
+                .map_err(|_| format!("\"{text}\" is too many days"))?;
+            return Ok(Period {
+                after: After::parse(&format!("P{n}D"))
+                    .map_err(|_| format!("\"{text}\" is too many days"))?,
+                label: if n == 1 {
+                    "1 day".into()
+                } else {
+                    format!("{n} days")
+                },
+            });
+        }
+        Ok(Period {
+            after: After::parse(text)?,
+            label: text.to_string(),
+        })
+    }
+
+    /// The moment this long after `start`.
+    pub fn from(&self, start: DateTime<Utc>) -> DateTime<Utc> {
+        self.after.from(start)
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label)
+    }
+}
 
 /// Every threshold the rules use, from `[health]` in configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Thresholds {
-    pub first_meeting_days: u32,
-    pub first_meeting_escalate_days: u32,
-    pub no_meeting_days: u32,
+    /// No first meeting reported this long after approval: at risk.
+    pub first_meeting: Period,
+    /// Still none this long after approval: off track.
+    pub first_meeting_escalate: Period,
+    /// No meeting reported for this long since the last one.
+    pub no_meeting: Period,
     pub fit_at_most: f64,
     pub belonging_drop: f64,
     pub belonging_at_most: f64,
     pub intent_to_stay_at_most: f64,
     pub burnout_at_least: f64,
     pub unanswered_in_a_row: u32,
+}
+
+text_enum!(
+    /// An early-warning rule, by its stable code.
+    Rule {
+        NoFirstMeeting = "no_first_meeting",
+        NoFirstMeetingEscalated = "no_first_meeting_escalated",
+        NoRecentMeeting = "no_recent_meeting",
+        PoorFit = "poor_fit",
+        BelongingLow = "belonging_low",
+        BelongingDropped = "belonging_dropped",
+        IntentToLeave = "intent_to_leave",
+        BurnoutHigh = "burnout_high",
+        AskedForContact = "asked_for_contact",
+        UnansweredCheckins = "unanswered_checkins",
+        ShiftMismatch = "shift_mismatch",
+    }
+);
+
+text_enum!(
+    /// How much a warning weighs: `warning` puts a pair at risk, `critical` off track.
+    Severity { Warning = "warning", Critical = "critical" }
+);
+
+text_enum!(
+    /// A pair's health, from the worst of its unresolved flags.
+    Health { OnTrack = "on_track", AtRisk = "at_risk", OffTrack = "off_track" }
+);
+
+impl Rule {
+    pub fn severity(self) -> Severity {
+        match self {
+            Rule::NoFirstMeetingEscalated
+            | Rule::PoorFit
+            | Rule::IntentToLeave
+            | Rule::BurnoutHigh => Severity::Critical,
+            _ => Severity::Warning,
+        }
+    }
+
+    /// A short heading for coordinators.
+    pub fn title(self) -> &'static str {
+        match self {
+            Rule::NoFirstMeeting => "No first meeting yet",
+            Rule::NoFirstMeetingEscalated => "Still no first meeting",
+            Rule::NoRecentMeeting => "No recent meeting",
+            Rule::PoorFit => "Poor fit: offer a re-match",
+            Rule::BelongingLow => "Low sense of belonging",
+            Rule::BelongingDropped => "Belonging dropped",
+            Rule::IntentToLeave => "Thinking of leaving",
+            Rule::BurnoutHigh => "High burnout",
+            Rule::AskedForContact => "Asked to be contacted",
+            Rule::UnansweredCheckins => "Check-ins unanswered",
+            Rule::ShiftMismatch => "Night-shift mentee, mentor not on nights",
+        }
+    }
+
+    /// Whether an open flag of this rule closes by itself once the answers no longer show it
+    /// (a later fit of 4 after a 2). A request to be contacted waits for a person.
+    pub fn clears_itself(self) -> bool {
+        self != Rule::AskedForContact
+    }
+
+    /// The lesser rule this one takes over from: raising it closes that one's open flag.
+    pub fn supersedes(self) -> Option<Rule> {
+        match self {
+            Rule::NoFirstMeetingEscalated => Some(Rule::NoFirstMeeting),
+            _ => None,
+        }
+    }
+}
+
+impl Health {
+    /// The health of a pair whose unresolved flags have these severities.
+    pub fn of(severities: impl IntoIterator<Item = Severity>) -> Health {
+        severities
+            .into_iter()
+            .map(|s| match s {
+                Severity::Warning => Health::AtRisk,
+                Severity::Critical => Health::OffTrack,
+            })
+            .max()
+            .unwrap_or(Health::OnTrack)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Health::OnTrack => "On track",
+            Health::AtRisk => "At risk",
+            Health::OffTrack => "Off track",
+        }
+    }
+}
+
+text_enum!(
+    /// Where a flag stands.
+    FlagStatus { Open = "open", Acknowledged = "acknowledged", Resolved = "resolved" }
+);
+
+text_enum!(
+    /// How a flag was closed. Coordinators choose the first four; Belong itself records the
+    /// others when a match ends or a graver rule takes over.
+    Resolution {
+        Nudged = "nudged",
+        CheckedIn = "checked_in",
+        Rematched = "rematched",
+        NoAction = "no_action",
+        MatchEnded = "match_ended",
+        Superseded = "superseded",
+        Cleared = "cleared",
+    }
+);
+
+impl Resolution {
+    /// The resolutions a coordinator may choose.
+    pub const CHOSEN: &'static [Resolution] = &[
+        Resolution::Nudged,
+        Resolution::CheckedIn,
+        Resolution::Rematched,
+        Resolution::NoAction,
+    ];
+
+    /// A coordinator's choice; the error lists the allowed values.
+    pub fn parse_chosen(input: &str) -> Result<Self, String> {
+        let allowed = || {
+            Self::CHOSEN
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match Resolution::parse(input) {
+            Ok(r) if Self::CHOSEN.contains(&r) => Ok(r),
+            Err(e) if input.trim().is_empty() => Err(e),
+            _ => Err(format!(
+                "\"{}\" is not allowed; use one of: {}",
+                input.trim(),
+                allowed()
+            )),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Resolution::Nudged => "Nudged the pair",
+            Resolution::CheckedIn => "Checked in with them",
+            Resolution::Rematched => "Re-matched",
+            Resolution::NoAction => "No action needed",
+            Resolution::MatchEnded => "The match ended",
+            Resolution::Superseded => "Replaced by a graver flag",
+            Resolution::Cleared => "Later answers no longer show it",
+        }
+    }
+}
+
+/// What a coordinator asks of a flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagAction {
+    Acknowledge,
+    Resolve,
+}
+
+/// What an action does to a flag in a given status: move it, nothing (already done), or
+/// refuse with a reason.
+pub fn flag_transition(
+    action: FlagAction,
+    from: FlagStatus,
+) -> Result<Option<FlagStatus>, &'static str> {
+    match (action, from) {
+        (FlagAction::Acknowledge, FlagStatus::Open) => Ok(Some(FlagStatus::Acknowledged)),
+        (FlagAction::Acknowledge, FlagStatus::Acknowledged) => Ok(None),
+        (FlagAction::Acknowledge, FlagStatus::Resolved) => Err("this flag is already resolved"),
+        (FlagAction::Resolve, FlagStatus::Open | FlagStatus::Acknowledged) => {
+            Ok(Some(FlagStatus::Resolved))
+        }
+        (FlagAction::Resolve, FlagStatus::Resolved) => Err("this flag is already resolved"),
+    }
+}
+
+/// A coordinator's note on a resolution: optional, at most 1000 characters.
+pub fn parse_note(input: Option<&str>) -> Result<Option<String>, String> {
+    match input.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(note) => {
+            super::text::check_text(note, 1000, true)?;
+            Ok(Some(note.to_string()))
+        }
+    }
+}
+
+/// Where a check-in stands, as far as the rules care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckinState {
+    /// Not yet due, sent and waiting, or cancelled: says nothing yet.
+    Pending,
+    Answered,
+    Expired,
+}
+
+/// One person's check-in at one step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checkin {
+    pub id: String,
+    pub person_id: String,
+    pub role: Respondent,
+    pub step: String,
+    pub due_at: DateTime<Utc>,
+    pub state: CheckinState,
+}
+
+/// One numeric answer (scales, yes = 1 / no = 0, counts). Text answers are never read here.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub checkin_id: String,
+    pub person_id: String,
+    pub role: Respondent,
+    pub step: String,
+    pub question: String,
+    pub number: f64,
+    pub answered_at: DateTime<Utc>,
+}
+
+/// What the rules know about one running pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pair {
+    pub approved_at: DateTime<Utc>,
+    /// `None` once a profile is erased.
+    pub mentee_shift: Option<Shift>,
+    pub mentor_shift: Option<Shift>,
+    pub checkins: Vec<Checkin>,
+    pub answers: Vec<Answer>,
+}
+
+/// Whom a warning is about: the pair as a whole, or one person in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    Pair,
+    Person { id: String, role: Respondent },
+}
+
+/// One rule that holds for a pair now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    pub rule: Rule,
+    pub subject: Subject,
+    /// For coordinators: numbers, dates and steps, never a person's words.
+    pub evidence: String,
+    /// What the warning rests on (a check-in, a date). A resolved flag is raised again only
+    /// when the same rule holds on a different basis: the situation recurred.
+    pub basis: String,
+}
+
+fn day(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d").to_string()
+}
+
+/// Trims a number for people: `2` not `2.0`, `2.5` stays.
+fn num(n: f64) -> String {
+    if n.fract() == 0.0 {
+        format!("{n:.0}")
+    } else {
+        format!("{n}")
+    }
+}
+
+const EPSILON: f64 = 1e-9;
+
+/// The rules that hold for `pair` at `now`, in rule order.
+pub fn review(pair: &Pair, t: &Thresholds, now: DateTime<Utc>) -> Vec<Warning> {
+    let mut out = Vec::new();
+    meetings(pair, t, now, &mut out);
+    answers(pair, t, &mut out);
+    unanswered(pair, t, &mut out);
+    shifts(pair, &mut out);
+    out.sort_by_key(|w| w.rule);
+    out
+}
+
+/// A meeting is reported by `met = yes` or a positive `times`, from either person.
+fn meeting_reports(pair: &Pair) -> impl Iterator<Item = &Answer> {
+    pair.answers.iter().filter(|a| {
+        (a.question == keys::MET && a.number >= 1.0)
+            || (a.question == keys::TIMES && a.number > 0.0)
+    })
+}
+
+/// Answers saying the pair has not met since the last check-in.
+fn not_met_reports(pair: &Pair) -> impl Iterator<Item = &Answer> {
+    pair.answers
+        .iter()
+        .filter(|a| a.question == keys::MET && a.number < 1.0)
+}
+
+/// The meeting rules rest on what people report, since a pair can only tell us at a
+/// check-in: "no first meeting" when someone answered that they have not met yet (escalated
+/// once the later threshold passes with no meeting reported at all), "no recent meeting"
+/// when someone answered "not met" this long after the last meeting was reported.
+fn meetings(pair: &Pair, t: &Thresholds, now: DateTime<Utc>, out: &mut Vec<Warning>) {
+    let approved = pair.approved_at;
+    let by_time = |a: &&Answer| (a.answered_at, a.checkin_id.clone());
+    let last_met = meeting_reports(pair).max_by_key(by_time);
+    match last_met {
+        None => {
+            let escalate_at = t.first_meeting_escalate.from(approved);
+            let said_not_yet = not_met_reports(pair)
+                .filter(|a| a.answered_at >= t.first_meeting.from(approved))
+                .max_by_key(by_time);
+            if escalate_at <= now {
+                out.push(Warning {
+                    rule: Rule::NoFirstMeetingEscalated,
+                    subject: Subject::Pair,
+                    evidence: format!(
+                        "No meeting reported by {} ({} after approval on {}).",
+                        day(escalate_at),
+                        t.first_meeting_escalate,
+                        day(approved)
+                    ),
+                    basis: format!("approved {}", approved.to_rfc3339()),
+                });
+            } else if let Some(report) = said_not_yet {
+                out.push(Warning {
+                    rule: Rule::NoFirstMeeting,
+                    subject: Subject::Pair,
+                    evidence: format!(
+                        "The {} answered that they have not met yet, {}, {} or more after approval on {}.",
+                        report.role.as_str(),
+                        at(report),
+                        t.first_meeting,
+                        day(approved)
+                    ),
+                    basis: format!("checkin {}", report.checkin_id),
+                });
+            }
+        }
+        Some(met) => {
+            let not_since = not_met_reports(pair)
+                .filter(|a| a.answered_at > met.answered_at)
+                .filter(|a| a.answered_at >= t.no_meeting.from(met.answered_at))
+                .max_by_key(by_time);
+            if let Some(report) = not_since {
+                out.push(Warning {
+                    rule: Rule::NoRecentMeeting,
+                    subject: Subject::Pair,
+                    evidence: format!(
+                        "The last meeting was reported on {} at the {} check-in; the {} answered \
+                         that they have not met since, {} ({} or more later).",
+                        day(met.answered_at),
+                        met.step,
+                        report.role.as_str(),
+                        at(report),
+                        t.no_meeting
+                    ),
+                    basis: format!("checkin {}", report.checkin_id),
+                });
+            }
+        }
+    }
+}
+
+/// Each person's answers to `question`, latest first.
+fn latest_by_person<'a>(pair: &'a Pair, question: &str) -> Vec<Vec<&'a Answer>> {
+    let mut by_person: Vec<Vec<&Answer>> = Vec::new();
+    for a in pair.answers.iter().filter(|a| a.question == question) {
+        match by_person.iter_mut().find(|v| v[0].person_id == a.person_id) {
+            Some(v) => v.push(a),
+            None => by_person.push(vec![a]),
+        }
+    }
+    for v in &mut by_person {
+        v.sort_by(|a, b| (b.answered_at, &b.checkin_id).cmp(&(a.answered_at, &a.checkin_id)));
+    }
+    by_person.sort_by(|a, b| a[0].role.cmp(&b[0].role));
+    by_person
+}
+
+fn about(a: &Answer) -> Subject {
+    Subject::Person {
+        id: a.person_id.clone(),
+        role: a.role,
+    }
+}
+
+fn at(a: &Answer) -> String {
+    format!("at the {} check-in on {}", a.step, day(a.answered_at))
+}
+
+/// A single answer compared with a threshold: question, rule, whether it holds, what the
+/// answer rates, and the threshold in words.
+type Check = (
+    &'static str,
+    Rule,
+    fn(f64, &Thresholds) -> bool,
+    &'static str,
+    fn(&Thresholds) -> String,
+);
+
+fn answers(pair: &Pair, t: &Thresholds, out: &mut Vec<Warning>) {
+    let basis = |a: &Answer| format!("checkin {}", a.checkin_id);
+    // Single answers compared with a threshold: the latest answer of each person counts.
+    let checks: [Check; 4] = [
+        (
+            keys::FIT,
+            Rule::PoorFit,
+            |n, t| n <= t.fit_at_most + EPSILON,
+            "rated the pair's fit",
+            |t| format!("{} or lower offers a re-match", num(t.fit_at_most)),
+        ),
+        (
+            keys::STAY,
+            Rule::IntentToLeave,
+            |n, t| n <= t.intent_to_stay_at_most + EPSILON,
+            "rated their intent to stay",
+            |t| format!("{} or lower", num(t.intent_to_stay_at_most)),
+        ),
+        (
+            keys::BURNOUT,
+            Rule::BurnoutHigh,
+            |n, t| n + EPSILON >= t.burnout_at_least,
+            "rated their burnout",
+            |t| format!("{} or higher", num(t.burnout_at_least)),
+        ),
+        (
+            keys::BELONGING,
+            Rule::BelongingLow,
+            |n, t| n <= t.belonging_at_most + EPSILON,
+            "rated their belonging",
+            |t| format!("{} or lower", num(t.belonging_at_most)),
+        ),
+    ];
+    for (question, rule, holds, what, threshold) in checks {
+        for answers in latest_by_person(pair, question) {
+            let latest = answers[0];
+            if holds(latest.number, t) {
+                out.push(Warning {
+                    rule,
+                    subject: about(latest),
+                    evidence: format!(
+                        "The {} {what} {} {} (threshold: {}).",
+                        latest.role.as_str(),
+                        num(latest.number),
+                        at(latest),
+                        threshold(t)
+                    ),
+                    basis: basis(latest),
+                });
+            }
+        }
+    }
+    for answers in latest_by_person(pair, keys::BELONGING) {
+        if let [latest, previous, ..] = answers.as_slice()
+            && previous.number - latest.number + EPSILON >= t.belonging_drop
+        {
+            out.push(Warning {
+                rule: Rule::BelongingDropped,
+                subject: about(latest),
+                evidence: format!(
+                    "The {}'s belonging fell from {} ({} check-in) to {} {} (a drop of {} or more).",
+                    latest.role.as_str(),
+                    num(previous.number),
+                    previous.step,
+                    num(latest.number),
+                    at(latest),
+                    num(t.belonging_drop)
+                ),
+                basis: basis(latest),
+            });
+        }
+    }
+    for answers in latest_by_person(pair, keys::CONTACT) {
+        let latest = answers[0];
+        if latest.number >= 1.0 {
+            out.push(Warning {
+                rule: Rule::AskedForContact,
+                subject: about(latest),
+                evidence: format!(
+                    "The {} asked a coordinator to contact them {}.",
+                    latest.role.as_str(),
+                    at(latest)
+                ),
+                basis: basis(latest),
+            });
+        }
+    }
+}
+
+fn unanswered(pair: &Pair, t: &Thresholds, out: &mut Vec<Warning>) {
+    let n = t.unanswered_in_a_row as usize;
+    let mut people: Vec<(&str, Respondent)> = Vec::new();
+    for c in &pair.checkins {
+        if !people.iter().any(|(id, _)| *id == c.person_id) {
+            people.push((&c.person_id, c.role));
+        }
+    }
+    people.sort_by_key(|(_, role)| *role);
+    for (person, role) in people {
+        let mut settled: Vec<&Checkin> = pair
+            .checkins
+            .iter()
+            .filter(|c| c.person_id == person && c.state != CheckinState::Pending)
+            .collect();
+        settled.sort_by(|a, b| (a.due_at, &a.id).cmp(&(b.due_at, &b.id)));
+        let run: Vec<&Checkin> = settled
+            .iter()
+            .rev()
+            .take_while(|c| c.state == CheckinState::Expired)
+            .copied()
+            .collect();
+        if n == 0 || run.len() < n {
+            continue;
+        }
+        let steps: Vec<&str> = run.iter().rev().map(|c| c.step.as_str()).collect();
+        out.push(Warning {
+            rule: Rule::UnansweredCheckins,
+            subject: Subject::Person {
+                id: person.to_string(),
+                role,
+            },
+            evidence: format!(
+                "The {} left the last {} check-ins unanswered ({}).",
+                role.as_str(),
+                run.len(),
+                steps.join(", ")
+            ),
+            basis: format!("checkin {}", run[0].id),
+        });
+    }
+}
+
+fn shifts(pair: &Pair, out: &mut Vec<Warning>) {
+    if let (Some(Shift::Night), Some(mentor)) = (pair.mentee_shift, pair.mentor_shift)
+        && mentor != Shift::Night
+    {
+        out.push(Warning {
+            rule: Rule::ShiftMismatch,
+            subject: Subject::Pair,
+            evidence: format!(
+                "The mentee works nights; the mentor works {} shifts.",
+                mentor.as_str()
+            ),
+            basis: format!("shifts night/{}", mentor.as_str()),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+
+    const MENTEE: &str = "mentee-1";
+    const MENTOR: &str = "mentor-1";
+
+    fn thresholds() -> Thresholds {
+        Thresholds {
+            first_meeting: Period::parse("14").expect("days"),
+            first_meeting_escalate: Period::parse("21").expect("days"),
+            no_meeting: Period::parse("45").expect("days"),
+            fit_at_most: 2.0,
+            belonging_drop: 1.0,
+            belonging_at_most: 2.5,
+            intent_to_stay_at_most: 2.0,
+            burnout_at_least: 4.0,
+            unanswered_in_a_row: 2,
+        }
+    }
+
+    fn approved() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0)
+            .single()
+            .expect("date")
+    }
+
+    fn days(n: i64) -> DateTime<Utc> {
+        approved() + Duration::days(n)
+    }
+
+    fn person(role: Respondent) -> &'static str {
+        match role {
+            Respondent::Mentee => MENTEE,
+            Respondent::Mentor => MENTOR,
+        }
+    }
+
+    /// A pair that is doing well: both on nights, met at day 10, good answers at month 1.
+    fn healthy() -> Pair {
+        let mut pair = Pair {
+            approved_at: approved(),
+            mentee_shift: Some(Shift::Night),
+            mentor_shift: Some(Shift::Night),
+            checkins: Vec::new(),
+            answers: Vec::new(),
+        };
+        answer(
+            &mut pair,
+            "day14",
+            Respondent::Mentee,
+            10,
+            &[("met", 1.0), ("times", 1.0), ("fit", 4.0), ("contact", 0.0)],
+        );
+        answer(
+            &mut pair,
+            "day14",
+            Respondent::Mentor,
+            10,
+            &[("met", 1.0), ("times", 1.0), ("fit", 5.0)],
+        );
+        answer(
+            &mut pair,
+            "month1",
+            Respondent::Mentee,
+            30,
+            &[
+                ("belonging", 4.0),
+                ("met", 1.0),
+                ("times", 2.0),
+                ("fit", 4.0),
+                ("stay", 5.0),
+                ("burnout", 2.0),
+                ("contact", 0.0),
+            ],
+        );
+        answer(
+            &mut pair,
+            "month1",
+            Respondent::Mentor,
+            30,
+            &[("met", 1.0), ("times", 2.0), ("fit", 4.0)],
+        );
+        pair
+    }
+
+    fn answer(pair: &mut Pair, step: &str, role: Respondent, day: i64, items: &[(&str, f64)]) {
+        let id = format!("{step}-{}", role.as_str());
+        pair.checkins.retain(|c| c.id != id);
+        pair.checkins.push(Checkin {
+            id: id.clone(),
+            person_id: person(role).into(),
+            role,
+            step: step.into(),
+            due_at: days(day) - Duration::hours(1),
+            state: CheckinState::Answered,
+        });
+        for (question, number) in items {
+            pair.answers.push(Answer {
+                checkin_id: id.clone(),
+                person_id: person(role).into(),
+                role,
+                step: step.into(),
+                question: (*question).into(),
+                number: *number,
+                answered_at: days(day),
+            });
+        }
+    }
+
+    fn expire(pair: &mut Pair, step: &str, role: Respondent, day: i64) {
+        pair.checkins.push(Checkin {
+            id: format!("{step}-{}", role.as_str()),
+            person_id: person(role).into(),
+            role,
+            step: step.into(),
+            due_at: days(day),
+            state: CheckinState::Expired,
+        });
+    }
+
+    fn codes(pair: &Pair, at: DateTime<Utc>) -> Vec<&'static str> {
+        review(pair, &thresholds(), at)
+            .iter()
+            .map(|w| w.rule.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_healthy_pair_raises_nothing() {
+        assert_eq!(codes(&healthy(), days(40)), Vec::<&str>::new());
+        assert_eq!(Health::of([]), Health::OnTrack);
+    }
+
+    #[test]
+    fn no_first_meeting_at_day_14_then_escalated_at_day_21() {
+        let mut pair = healthy();
+        pair.answers.clear();
+        pair.checkins.clear();
+        // Silence alone is not evidence until the escalation threshold: the day-14 check-in
+        // may still be on its way or in someone's inbox.
+        for d in [13, 14, 20] {
+            assert!(codes(&pair, days(d)).is_empty(), "day {d}");
+        }
+        assert_eq!(codes(&pair, days(21)), ["no_first_meeting_escalated"]);
+        let w = &review(&pair, &thresholds(), days(21))[0];
+        assert_eq!(w.rule.severity(), Severity::Critical);
+        assert_eq!(w.subject, Subject::Pair);
+        assert!(w.evidence.contains("2026-01-26"), "{}", w.evidence);
+        // A "not yet" before day 14 is too early to worry about; at the day-14 check-in it
+        // puts the pair at risk.
+        answer(&mut pair, "week1", Respondent::Mentee, 7, &[("met", 0.0)]);
+        assert!(codes(&pair, days(16)).is_empty());
+        answer(
+            &mut pair,
+            "day14",
+            Respondent::Mentee,
+            15,
+            &[("met", 0.0), ("times", 0.0)],
+        );
+        assert_eq!(codes(&pair, days(16)), ["no_first_meeting"]);
+        let w = &review(&pair, &thresholds(), days(16))[0];
+        assert_eq!(w.basis, "checkin day14-mentee");
+        assert_eq!(codes(&pair, days(21)), ["no_first_meeting_escalated"]);
+        // A "yes" from either person is a meeting: nothing holds any more.
+        answer(&mut pair, "day14", Respondent::Mentor, 16, &[("met", 1.0)]);
+        assert!(codes(&pair, days(17)).is_empty());
+        assert!(codes(&pair, days(21)).is_empty());
+    }
+
+    #[test]
+    fn no_meeting_reported_for_45_days() {
+        let mut pair = healthy();
+        // The last meeting was reported on day 30; time alone says nothing, as the next
+        // chance to report one is the next check-in.
+        assert!(codes(&pair, days(200)).is_empty());
+        answer(&mut pair, "month3", Respondent::Mentee, 74, &[("met", 0.0)]);
+        assert!(codes(&pair, days(80)).is_empty(), "44 days is not 45");
+        answer(&mut pair, "month3", Respondent::Mentor, 75, &[("met", 0.0)]);
+        assert_eq!(codes(&pair, days(80)), ["no_recent_meeting"]);
+        let w = &review(&pair, &thresholds(), days(80))[0];
+        assert_eq!(w.basis, "checkin month3-mentor", "the latest report");
+        assert!(
+            w.evidence.contains("month1") && w.evidence.contains("mentor"),
+            "{}",
+            w.evidence
+        );
+        // A meeting reported later clears it.
+        answer(
+            &mut pair,
+            "month6",
+            Respondent::Mentee,
+            100,
+            &[("met", 1.0)],
+        );
+        assert!(codes(&pair, days(101)).is_empty());
+    }
+
+    #[test]
+    fn a_poor_fit_offers_a_rematch_from_either_person() {
+        let mut pair = healthy();
+        answer(
+            &mut pair,
+            "month3",
+            Respondent::Mentor,
+            60,
+            &[("met", 1.0), ("fit", 2.0)],
+        );
+        let warnings = review(&pair, &thresholds(), days(61));
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].rule, Rule::PoorFit);
+        assert_eq!(
+            warnings[0].subject,
+            Subject::Person {
+                id: MENTOR.into(),
+                role: Respondent::Mentor
+            }
+        );
+        assert_eq!(
+            warnings[0].evidence,
+            "The mentor rated the pair's fit 2 at the month3 check-in on 2026-03-06 \
+             (threshold: 2 or lower offers a re-match)."
+        );
+        // A later, better answer clears it; 3 is above the threshold.
+        answer(
+            &mut pair,
+            "month6",
+            Respondent::Mentor,
+            90,
+            &[("met", 1.0), ("fit", 3.0)],
+        );
+        assert!(codes(&pair, days(91)).is_empty());
+    }
+
+    #[test]
+    fn belonging_low_or_dropped() {
+        let mut low = healthy();
+        low.answers.retain(|a| a.question != "belonging");
+        answer(
+            &mut low,
+            "month1",
+            Respondent::Mentee,
+            30,
+            &[("belonging", 2.0), ("met", 1.0)],
+        );
+        assert_eq!(codes(&low, days(31)), ["belonging_low"]);
+
+        let mut dropped = healthy();
+        answer(
+            &mut dropped,
+            "month3",
+            Respondent::Mentee,
+            60,
+            &[("belonging", 3.0), ("met", 1.0)],
+        );
+        assert_eq!(codes(&dropped, days(61)), ["belonging_dropped"]);
+        let w = &review(&dropped, &thresholds(), days(61))[0];
+        assert!(
+            w.evidence.contains("from 4 (month1 check-in) to 3"),
+            "{}",
+            w.evidence
+        );
+        assert_eq!(w.basis, "checkin month3-mentee");
+
+        // 4 → 3.5 is not a drop of 1; 4 → 2 is both low and dropped.
+        let mut small = healthy();
+        answer(
+            &mut small,
+            "month3",
+            Respondent::Mentee,
+            60,
+            &[("belonging", 3.5), ("met", 1.0)],
+        );
+        assert!(codes(&small, days(61)).is_empty());
+        let mut both = healthy();
+        answer(
+            &mut both,
+            "month3",
+            Respondent::Mentee,
+            60,
+            &[("belonging", 2.0), ("met", 1.0)],
+        );
+        assert_eq!(
+            codes(&both, days(61)),
+            ["belonging_low", "belonging_dropped"]
+        );
+    }
+
+    #[test]
+    fn intent_to_leave_burnout_and_contact() {
+        for (question, value, code) in [
+            ("stay", 2.0, "intent_to_leave"),
+            ("burnout", 4.0, "burnout_high"),
+            ("contact", 1.0, "asked_for_contact"),
+        ] {
+            let mut pair = healthy();
+            answer(
+                &mut pair,
+                "month3",
+                Respondent::Mentee,
+                60,
+                &[("met", 1.0), (question, value)],
+            );
+            assert_eq!(codes(&pair, days(61)), [code], "{question}");
+        }
+        for (question, value) in [("stay", 3.0), ("burnout", 3.0), ("contact", 0.0)] {
+            let mut pair = healthy();
+            answer(
+                &mut pair,
+                "month3",
+                Respondent::Mentee,
+                60,
+                &[("met", 1.0), (question, value)],
+            );
+            assert!(codes(&pair, days(61)).is_empty(), "{question} {value}");
+        }
+    }
+
+    #[test]
+    fn two_check_ins_in_a_row_unanswered() {
+        let mut pair = healthy();
+        expire(&mut pair, "month3", Respondent::Mentor, 60);
+        assert!(codes(&pair, days(61)).is_empty(), "one is not a run");
+        expire(&mut pair, "month6", Respondent::Mentor, 70);
+        let warnings = review(&pair, &thresholds(), days(71));
+        assert_eq!(
+            warnings.iter().map(|w| w.rule.as_str()).collect::<Vec<_>>(),
+            ["unanswered_checkins"]
+        );
+        let w = &warnings[0];
+        assert_eq!(
+            w.evidence,
+            "The mentor left the last 2 check-ins unanswered (month3, month6)."
+        );
+        assert_eq!(w.basis, "checkin month6-mentor");
+        // A pending check-in does not break the run; an answered one does.
+        pair.checkins.push(Checkin {
+            id: "month9-mentor".into(),
+            person_id: MENTOR.into(),
+            role: Respondent::Mentor,
+            step: "month9".into(),
+            due_at: days(80),
+            state: CheckinState::Pending,
+        });
+        assert!(codes(&pair, days(71)).contains(&"unanswered_checkins"));
+        answer(
+            &mut pair,
+            "month9",
+            Respondent::Mentor,
+            71,
+            &[("met", 1.0), ("fit", 4.0)],
+        );
+        assert!(codes(&pair, days(72)).is_empty());
+    }
+
+    #[test]
+    fn a_night_shift_mentee_with_a_mentor_off_nights() {
+        let mut pair = healthy();
+        pair.mentor_shift = Some(Shift::Day);
+        assert_eq!(codes(&pair, days(31)), ["shift_mismatch"]);
+        pair.mentor_shift = Some(Shift::Rotating);
+        assert_eq!(codes(&pair, days(31)), ["shift_mismatch"]);
+        // A day-shift mentee with a night mentor, or an erased profile: nothing.
+        pair.mentee_shift = Some(Shift::Day);
+        pair.mentor_shift = Some(Shift::Night);
+        assert!(codes(&pair, days(31)).is_empty());
+        pair.mentee_shift = None;
+        assert!(codes(&pair, days(31)).is_empty());
+    }
+
+    #[test]
+    fn evidence_holds_numbers_and_dates_only() {
+        let mut pair = healthy();
+        answer(
+            &mut pair,
+            "month3",
+            Respondent::Mentee,
+            60,
+            &[
+                ("belonging", 1.0),
+                ("stay", 1.0),
+                ("burnout", 5.0),
+                ("contact", 1.0),
+                ("fit", 1.0),
+            ],
+        );
+        expire(&mut pair, "month6", Respondent::Mentor, 61);
+        expire(&mut pair, "month9", Respondent::Mentor, 62);
+        pair.mentor_shift = Some(Shift::Evening);
+        let warnings = review(&pair, &thresholds(), days(200));
+        assert_eq!(warnings.len(), 8, "{warnings:?}");
+        for w in &warnings {
+            assert!(
+                !w.evidence.contains(MENTEE) && !w.evidence.contains(MENTOR),
+                "{w:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn periods_are_days_or_durations() {
+        assert_eq!(
+            Period::parse("14").map(|p| p.from(approved())),
+            Ok(days(14))
+        );
+        assert_eq!(
+            Period::parse(" 14 ").map(|p| p.to_string()),
+            Ok("14 days".into())
+        );
+        assert_eq!(
+            Period::parse("PT5S").map(|p| p.from(approved())),
+            Ok(approved() + Duration::seconds(5))
+        );
+        for bad in ["", "-1", "14d", "99999", "P"] {
+            assert!(Period::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn health_is_the_worst_unresolved_severity() {
+        assert_eq!(Health::of([Severity::Warning]), Health::AtRisk);
+        assert_eq!(
+            Health::of([Severity::Warning, Severity::Critical]),
+            Health::OffTrack
+        );
+        assert_eq!(Rule::NoFirstMeeting.severity(), Severity::Warning);
+        assert_eq!(Rule::BurnoutHigh.severity(), Severity::Critical);
+        assert_eq!(
+            Rule::NoFirstMeetingEscalated.supersedes(),
+            Some(Rule::NoFirstMeeting)
+        );
+    }
+
+    #[test]
+    fn flags_move_open_acknowledged_resolved() {
+        use FlagAction::*;
+        use FlagStatus::*;
+        assert_eq!(flag_transition(Acknowledge, Open), Ok(Some(Acknowledged)));
+        assert_eq!(flag_transition(Acknowledge, Acknowledged), Ok(None));
+        assert!(flag_transition(Acknowledge, Resolved).is_err());
+        assert_eq!(flag_transition(Resolve, Open), Ok(Some(Resolved)));
+        assert_eq!(flag_transition(Resolve, Acknowledged), Ok(Some(Resolved)));
+        assert!(flag_transition(Resolve, Resolved).is_err());
+    }
+
+    #[test]
+    fn coordinators_choose_among_four_resolutions() {
+        assert_eq!(Resolution::parse_chosen("nudged"), Ok(Resolution::Nudged));
+        assert_eq!(
+            Resolution::parse_chosen(" checked_in "),
+            Ok(Resolution::CheckedIn)
+        );
+        let e = Resolution::parse_chosen("match_ended").expect_err("system only");
+        assert!(
+            e.contains("nudged, checked_in, rematched, no_action"),
+            "{e}"
+        );
+        assert!(Resolution::parse_chosen("").is_err());
+        assert!(Resolution::parse_chosen("later").is_err());
+        assert_eq!(parse_note(Some("  ")), Ok(None));
+        assert_eq!(
+            parse_note(Some(" Called her ")),
+            Ok(Some("Called her".into()))
+        );
+        assert!(parse_note(Some(&"x".repeat(1001))).is_err());
+        assert!(parse_note(Some("a\u{0}b")).is_err());
+    }
 }

@@ -1,6 +1,7 @@
-//! Email: the introduction and check-in templates, the message, the transports and the outbox worker.
+//! Email: the introduction, check-in and digest templates, the message, the transports and the outbox worker.
 
 pub mod checkin;
+pub mod digest;
 pub mod message;
 pub mod templates;
 pub mod transport;

@@ -35,16 +35,7 @@ impl FromRequest for Caller {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let app = req.app_data::<web::Data<App>>().cloned();
-        let presented = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                let (scheme, token) = v.trim().split_once(' ')?;
-                scheme
-                    .eq_ignore_ascii_case("bearer")
-                    .then(|| token.trim().to_string())
-            });
+        let presented = bearer(req);
         Box::pin(async move {
             let app = app.ok_or_else(|| ApiError::Internal("app state missing".into()))?;
             let token = presented.ok_or_else(|| {
@@ -73,6 +64,50 @@ impl FromRequest for Coordinator {
         Box::pin(async move {
             caller.await?.require_coordinator()?;
             Ok(Coordinator)
+        })
+    }
+}
+
+/// The token of an `Authorization: Bearer …` header.
+fn bearer(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, token) = v.trim().split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("bearer")
+                .then(|| token.trim().to_string())
+        })
+}
+
+/// A coordinator token's caller, named as records of who did what show it.
+#[derive(Debug, Clone)]
+pub struct NamedCoordinator(pub String);
+
+impl FromRequest for NamedCoordinator {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let app = req.app_data::<web::Data<App>>().cloned();
+        let presented = bearer(req);
+        Box::pin(async move {
+            let app = app.ok_or_else(|| ApiError::Internal("app state missing".into()))?;
+            let token = presented.ok_or_else(|| {
+                ApiError::Unauthorized("send an API token as Authorization: Bearer <token>".into())
+            })?;
+            match tokens::identify(&app.db, &token).await? {
+                Some((role, name)) => {
+                    Caller { role }.require_coordinator()?;
+                    Ok(NamedCoordinator(format!(
+                        "API token \u{201c}{name}\u{201d}"
+                    )))
+                }
+                None => Err(ApiError::Unauthorized(
+                    "the API token is unknown or revoked".into(),
+                )),
+            }
         })
     }
 }

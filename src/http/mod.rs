@@ -44,6 +44,7 @@ pub fn server(app: App, listener: TcpListener) -> std::io::Result<actix_web::dev
         .iter()
         .chain(pages::console::ROUTES)
         .chain(pages::outcomes::ROUTES)
+        .chain(pages::health::ROUTES)
     {
         routes.add(path, methods.iter().map(|m| m.to_string()).collect());
     }

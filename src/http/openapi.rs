@@ -26,6 +26,7 @@ use super::problem::{FieldErrorView, Problem};
         (name = "Check-ins", description = "Check-ins planned over each pair's first year"),
         (name = "Outcomes", description = "Belonging, check-in response, answers and retention, with small groups hidden"),
         (name = "Employment", description = "Hires, transfers and leavings from the HR system, for retention"),
+        (name = "Pair health", description = "Early warnings on running pairs, what coordinators do about them, and re-matching"),
         (name = "Service", description = "Health of the service"),
     )
 )]

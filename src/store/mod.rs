@@ -34,6 +34,8 @@ pub mod coordinators;
 pub mod emails;
 pub mod employment;
 mod error;
+pub mod flags;
+pub mod health;
 pub mod matches;
 pub mod migrate;
 pub mod outcomes;

@@ -208,6 +208,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    risk_flags (seq) {
+        seq -> BigInt,
+        id -> Text,
+        match_id -> Text,
+        person_id -> Nullable<Text>,
+        role -> Nullable<Text>,
+        rule -> Text,
+        severity -> Text,
+        evidence -> Text,
+        basis -> Text,
+        flag_key -> Text,
+        open_key -> Nullable<Text>,
+        status -> Text,
+        raised_at -> Timestamp,
+        updated_at -> Timestamp,
+        acknowledged_at -> Nullable<Timestamp>,
+        acknowledged_by -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<Text>,
+        resolution -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    health_digests (day) {
+        day -> Date,
+        sent_at -> Timestamp,
+        recipients -> Integer,
+    }
+}
+
 diesel::joinable!(sessions -> coordinators (coordinator_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -225,5 +258,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     matching_settings,
     matching_runs,
     matches,
-    emails
+    emails,
+    risk_flags,
+    health_digests
 );

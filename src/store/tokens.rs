@@ -34,6 +34,22 @@ pub fn insert(
     Ok(())
 }
 
+/// The role and name of the live token with this hash, if any.
+pub fn identity(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+) -> Result<Option<(Role, String)>, StoreError> {
+    let found: Option<(String, String)> = api_tokens::table
+        .filter(api_tokens::token_hash.eq(token_hash))
+        .filter(api_tokens::revoked_at.is_null())
+        .select((api_tokens::role, api_tokens::name))
+        .first(conn)
+        .optional()?;
+    found
+        .map(|(role, name)| Ok((role.parse().map_err(StoreError::Corrupt)?, name)))
+        .transpose()
+}
+
 /// The role of the live token with this hash, if any.
 pub fn role_of(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<Role>, StoreError> {
     let role: Option<String> = api_tokens::table

@@ -106,6 +106,11 @@ async fn openapi_documents_every_route() {
         "GET /api/v1/emails",
         "POST /api/v1/emails/{id}/retry",
         "GET /api/v1/checkins",
+        "GET /api/v1/flags",
+        "POST /api/v1/flags/{id}/acknowledge",
+        "POST /api/v1/flags/{id}/resolve",
+        "GET /api/v1/matches/{id}/health",
+        "POST /api/v1/matches/{id}/rematch",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -124,6 +129,9 @@ async fn openapi_documents_every_route() {
         "MenteeView",
         "MentorView",
         "Problem",
+        "FlagView",
+        "HealthView",
+        "RematchView",
     ] {
         assert!(schemas.contains_key(schema), "{schema}");
     }

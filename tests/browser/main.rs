@@ -6,6 +6,7 @@ mod common;
 
 mod checkin;
 mod console;
+mod health;
 mod outcomes;
 mod signup;
 

@@ -131,6 +131,8 @@ pub fn settings(db: &TestDb, extra: &[(&str, &str)]) -> Settings {
         ("BELONG__EMAIL__BACKOFF_CAP_SECS".into(), "1".into()),
         ("BELONG__EMAIL__SEND_TIMEOUT_SECS".into(), "5".into()),
         ("BELONG__EMAIL__LEASE_SECS".into(), "10".into()),
+        // No coordinators' digest unless a test asks for one: it would add to the outbox.
+        ("BELONG__HEALTH__DIGEST_AT".into(), "off".into()),
     ];
     env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     Settings::load_with_env(db.config().as_deref(), env).expect("test settings")
@@ -438,6 +440,7 @@ pub fn belong_command(db: &TestDb) -> Command {
         .env("BELONG__EMAIL__BACKOFF_CAP_SECS", "1")
         .env("BELONG__EMAIL__SEND_TIMEOUT_SECS", "5")
         .env("BELONG__EMAIL__LEASE_SECS", "10")
+        .env("BELONG__HEALTH__DIGEST_AT", "off")
         .env("RUST_LOG", "warn")
         .current_dir(db.dir());
     if let Some(file) = db.config() {

@@ -7,6 +7,7 @@ mod common;
 mod checkin_sending;
 mod cli;
 mod delivery;
+mod digest;
 mod durability;
 mod match_file;
 mod migrations;

@@ -22,7 +22,8 @@ fn both_backends_have_the_same_migrations() {
 /// fails here rather than in production.
 fn select_everything(db: &Db) -> Result<(), StoreError> {
     use belong::store::schema::{
-        answers, api_tokens, checkin_links, checkins, employment_events, profiles, reminder_optouts,
+        answers, api_tokens, checkin_links, checkins, employment_events, health_digests, profiles,
+        reminder_optouts, risk_flags,
     };
     db.run_blocking(|conn| {
         profiles::table
@@ -48,6 +49,12 @@ fn select_everything(db: &Db) -> Result<(), StoreError> {
         reminder_optouts::table
             .select(reminder_optouts::all_columns)
             .load::<(String, Time)>(conn)?;
+        risk_flags::table
+            .select(risk_flags::all_columns)
+            .load::<FlagColumns>(conn)?;
+        health_digests::table
+            .select(health_digests::all_columns)
+            .load::<(chrono::NaiveDate, Time, i32)>(conn)?;
         employment_events::table
             .select(employment_events::all_columns)
             .load::<(
@@ -83,6 +90,29 @@ type CheckinColumns = (
     Option<Time>,
     Option<String>,
     Option<Time>,
+);
+
+type FlagColumns = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    Time,
+    Time,
+    Option<Time>,
+    Option<String>,
+    Option<Time>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
 );
 
 type AnswerColumns = (

@@ -188,13 +188,16 @@ fn run_view(run: &Run, dry_run: bool) -> RunView {
     }
 }
 
-fn id_in_path(raw: &str, noun: &str) -> Result<Uuid, ApiError> {
+pub(crate) fn id_in_path(raw: &str, noun: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(raw)
         .map_err(|_| ApiError::NotFound(format!("there is no {noun} with id {raw}")))
 }
 
 /// Takes the listed keys out of a body; any other key is an error.
-fn fields(body: Map<String, Value>, allowed: &[&str]) -> Result<Map<String, Value>, ApiError> {
+pub(crate) fn fields(
+    body: Map<String, Value>,
+    allowed: &[&str],
+) -> Result<Map<String, Value>, ApiError> {
     let mut errors = FieldErrors::new();
     for key in body.keys() {
         if !allowed.contains(&key.as_str()) {

@@ -3,6 +3,7 @@
 pub mod checkins;
 pub mod emails;
 pub mod employment;
+pub mod flags;
 pub mod matching;
 pub mod outcomes;
 pub mod profile_body;
@@ -44,5 +45,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(outcomes::response_rates)
         .service(outcomes::questions)
         .service(outcomes::retention)
-        .service(outcomes::comments);
+        .service(outcomes::comments)
+        .service(flags::list)
+        .service(flags::acknowledge)
+        .service(flags::resolve)
+        .service(flags::match_health)
+        .service(flags::rematch_pair);
 }

@@ -140,10 +140,10 @@ impl FromRequest for Me {
 }
 
 /// The console's POST forms: their fields, once the session's token is checked.
-struct Form(Vec<(String, String)>);
+pub(super) struct Form(pub(super) Vec<(String, String)>);
 
 impl Form {
-    fn parse(me: &SignedIn, body: &[u8]) -> Result<Form, ConsoleError> {
+    pub(super) fn parse(me: &SignedIn, body: &[u8]) -> Result<Form, ConsoleError> {
         let pairs: Vec<(String, String)> =
             serde_urlencoded::from_bytes(body).map_err(|_| ConsoleError::Forbidden)?;
         let token = pairs
@@ -158,7 +158,7 @@ impl Form {
         }
     }
 
-    fn one(&self, name: &str) -> Option<&str> {
+    pub(super) fn one(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
             .find(|(k, _)| k == name)
@@ -308,14 +308,18 @@ struct OverviewPage<'a> {
     proposals: usize,
     emails_queued: i64,
     emails_failed: i64,
+    flags_open: i64,
+    flags_acknowledged: i64,
 }
 
-fn app_error(e: AppError) -> ConsoleError {
+pub(super) fn app_error(e: AppError) -> ConsoleError {
     ConsoleError::App(e.to_string())
 }
 
 async fn overview(app: web::Data<App>, me: Me) -> Result<HttpResponse, ConsoleError> {
     let o = console::overview(&app).await.map_err(app_error)?;
+    let (flags_open, flags_acknowledged) =
+        crate::app::flags::waiting(&app).await.map_err(app_error)?;
     let page = Page::new(&app);
     Ok(page.html(
         StatusCode::OK,
@@ -329,6 +333,8 @@ async fn overview(app: web::Data<App>, me: Me) -> Result<HttpResponse, ConsoleEr
             proposals: o.proposals,
             emails_queued: o.emails_queued,
             emails_failed: o.emails_failed,
+            flags_open,
+            flags_acknowledged,
         },
     ))
 }
@@ -828,10 +834,11 @@ struct MenteePage<'a> {
     waiting: bool,
     current: Option<CurrentMatch>,
     checkins: Vec<CheckinLine>,
+    health: Option<super::health::Panel>,
     candidates: Vec<ProposalView>,
 }
 
-async fn show_mentee(
+pub(super) async fn show_mentee(
     app: &App,
     me: &SignedIn,
     id: Uuid,
@@ -879,6 +886,10 @@ async fn show_mentee(
             .collect(),
         None => Vec::new(),
     };
+    let health = match &current {
+        Some(m) => Some(super::health::panel(app, m.id).await?),
+        None => None,
+    };
     let name = |id: &str| {
         Uuid::parse_str(id)
             .ok()
@@ -909,6 +920,7 @@ async fn show_mentee(
                 mentor: name(&m.mentor_id.to_string()),
             }),
             checkins,
+            health,
             candidates: candidates
                 .iter()
                 .map(|c| ProposalView {

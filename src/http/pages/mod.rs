@@ -5,6 +5,7 @@ pub mod charts;
 pub mod checkin;
 pub mod console;
 pub mod csrf;
+pub mod health;
 pub mod limit;
 pub mod outcomes;
 pub mod render;
@@ -18,6 +19,7 @@ use render::Page;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     console::routes(cfg);
     outcomes::routes(cfg);
+    health::routes(cfg);
     cfg.route("/", web::get().to(home))
         .route("/static/belong.css", web::get().to(stylesheet))
         .route("/signup/thanks", web::get().to(signup::thanks))

@@ -1,0 +1,2 @@
+DROP TABLE health_digests;
+DROP TABLE risk_flags;

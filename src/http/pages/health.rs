@@ -1,0 +1,523 @@
+//! Pair health in the console: the flags to act on (acknowledge, resolve), a pair's health on
+//! the mentee's page, and re-matching a pair after a confirmation.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use uuid::Uuid;
+
+use super::console::{ConsoleError, Form, Me, app_error, show_mentee};
+use super::render::Page;
+use crate::app::coordinators::SignedIn;
+use crate::app::flags::{self, Flag};
+use crate::app::{App, AppError, console, rematch};
+use crate::domain::health::{FlagStatus, Health, Resolution, Rule};
+use crate::domain::matches::MatchStatus;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/coordinator/flags", web::get().to(list))
+        .route(
+            "/coordinator/flags/{id}/acknowledge",
+            web::post().to(acknowledge),
+        )
+        .route("/coordinator/flags/{id}/resolve", web::post().to(resolve))
+        .service(
+            web::resource("/coordinator/matches/{id}/rematch")
+                .route(web::get().to(confirm_rematch))
+                .route(web::post().to(do_rematch)),
+        );
+}
+
+pub const ROUTES: &[(&str, &[&str])] = &[
+    ("/coordinator/flags", &["GET"]),
+    ("/coordinator/flags/{id}/acknowledge", &["POST"]),
+    ("/coordinator/flags/{id}/resolve", &["POST"]),
+    ("/coordinator/matches/{id}/rematch", &["GET", "POST"]),
+];
+
+/// A pair's health on the mentee's page.
+pub struct Panel {
+    pub match_id: String,
+    pub code: &'static str,
+    pub label: &'static str,
+    /// (rule title, evidence) of each unresolved flag.
+    pub flags: Vec<(&'static str, String)>,
+}
+
+/// The health panel of a running match.
+pub async fn panel(app: &App, match_id: Uuid) -> Result<Panel, ConsoleError> {
+    let h = flags::pair_health(app, match_id).await.map_err(app_error)?;
+    let health = h.health.unwrap_or(Health::OnTrack);
+    Ok(Panel {
+        match_id: match_id.to_string(),
+        code: health.as_str(),
+        label: health.label(),
+        flags: h
+            .flags
+            .into_iter()
+            .filter(|f| f.status != FlagStatus::Resolved.as_str())
+            .map(|f| (Rule::parse(&f.rule).map_or("", Rule::title), f.evidence))
+            .collect(),
+    })
+}
+
+/// One flag as the list shows it.
+struct FlagLine {
+    id: String,
+    title: &'static str,
+    rule: String,
+    mentee: String,
+    mentee_id: String,
+    mentor: String,
+    about: Option<String>,
+    health_code: &'static str,
+    health: &'static str,
+    severity: String,
+    evidence: String,
+    raised: String,
+    status: String,
+    history: String,
+    open: bool,
+    resolved: bool,
+    /// Messages beside this flag's resolve form, and what was typed, after a refused resolve.
+    resolution_error: Option<String>,
+    note_error: Option<String>,
+    typed_resolution: String,
+    typed_note: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/flags.html")]
+struct FlagsPage<'a> {
+    program: &'a str,
+    me: &'a SignedIn,
+    note: Option<String>,
+    /// Anchors and messages of a refused resolve, for the summary at the top.
+    errors: Vec<(String, String)>,
+    open: i64,
+    acknowledged: i64,
+    status: String,
+    rule: String,
+    match_filter: String,
+    statuses: Vec<&'static str>,
+    rules: Vec<(&'static str, &'static str)>,
+    resolutions: Vec<(&'static str, &'static str)>,
+    flags: Vec<FlagLine>,
+}
+
+/// The list's filters from the query string: status, rule and match.
+struct Filters {
+    status: String,
+    rule: String,
+    match_id: String,
+}
+
+fn filters(req: &HttpRequest) -> Filters {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    Filters {
+        status: get("status"),
+        rule: get("rule"),
+        match_id: get("match"),
+    }
+}
+
+/// What a refused resolve leaves on the page: the flag, the messages and what was typed.
+struct Refused {
+    flag: String,
+    resolution: Option<String>,
+    note: Option<String>,
+    typed_resolution: String,
+    typed_note: String,
+}
+
+fn when(t: chrono::NaiveDateTime, app: &App) -> String {
+    chrono::TimeZone::from_utc_datetime(&app.settings.checkins.timezone, &t)
+        .format("%-d %b %Y, %H:%M")
+        .to_string()
+}
+
+fn history(f: &Flag, app: &App) -> String {
+    let r = &f.row;
+    match (r.resolved_at, r.acknowledged_at) {
+        (Some(at), _) => {
+            let how = r
+                .resolution
+                .as_deref()
+                .and_then(|x| Resolution::parse(x).ok())
+                .map_or("", Resolution::label);
+            let by = r.resolved_by.as_deref().unwrap_or("Belong");
+            let note = r
+                .note
+                .as_deref()
+                .map(|n| format!(" Note: {n}"))
+                .unwrap_or_default();
+            format!("Resolved {} by {by}: {how}.{note}", when(at, app))
+        }
+        (None, Some(at)) => format!(
+            "Acknowledged {} by {}.",
+            when(at, app),
+            r.acknowledged_by.as_deref().unwrap_or("a coordinator")
+        ),
+        (None, None) => "Waiting for a coordinator.".into(),
+    }
+}
+
+async fn show(
+    app: &App,
+    me: &SignedIn,
+    f: Filters,
+    status_code: StatusCode,
+    note: Option<String>,
+    refused: Option<Refused>,
+) -> Result<HttpResponse, ConsoleError> {
+    let status = FlagStatus::parse(&f.status).ok();
+    let rule = Rule::parse(&f.rule).ok().map(|r| r.as_str().to_string());
+    let match_id = Uuid::parse_str(&f.match_id).ok();
+    let list = flags::worklist(app, status, rule, match_id)
+        .await
+        .map_err(app_error)?;
+    let (open, acknowledged) = flags::waiting(app).await.map_err(app_error)?;
+    let ids: Vec<Uuid> = list
+        .iter()
+        .flat_map(|f| [&f.mentee_id, &f.mentor_id])
+        .filter_map(|id| Uuid::parse_str(id).ok())
+        .collect();
+    let names: HashMap<Uuid, String> = console::names(app, ids).await.map_err(app_error)?;
+    let name = |id: &str| {
+        Uuid::parse_str(id)
+            .ok()
+            .and_then(|u| names.get(&u).cloned())
+            .unwrap_or_else(|| "(erased)".into())
+    };
+    let mut errors = Vec::new();
+    let lines = list
+        .iter()
+        .map(|flag| {
+            let r = &flag.row;
+            let mine = refused.as_ref().filter(|x| x.flag == r.id);
+            if let Some(x) = mine {
+                if let Some(m) = &x.resolution {
+                    errors.push((format!("resolution-{}", r.id), m.clone()));
+                }
+                if let Some(m) = &x.note {
+                    errors.push((format!("note-{}", r.id), m.clone()));
+                }
+            }
+            let health = flag.health;
+            FlagLine {
+                id: r.id.clone(),
+                title: Rule::parse(&r.rule).map_or("", Rule::title),
+                rule: r.rule.clone(),
+                mentee: name(&flag.mentee_id),
+                mentee_id: flag.mentee_id.clone(),
+                mentor: name(&flag.mentor_id),
+                about: r.role.clone(),
+                health_code: health.map_or("ended", |h| h.as_str()),
+                health: health.map_or("Match ended", |h| h.label()),
+                severity: r.severity.clone(),
+                evidence: r.evidence.clone(),
+                raised: when(r.raised_at, app),
+                status: r.status.clone(),
+                history: history(flag, app),
+                open: r.status == FlagStatus::Open.as_str(),
+                resolved: r.status == FlagStatus::Resolved.as_str(),
+                resolution_error: mine.and_then(|x| x.resolution.clone()),
+                note_error: mine.and_then(|x| x.note.clone()),
+                typed_resolution: mine.map(|x| x.typed_resolution.clone()).unwrap_or_default(),
+                typed_note: mine.map(|x| x.typed_note.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let page = Page::new(app);
+    Ok(page.html(
+        status_code,
+        FlagsPage {
+            program: &page.program,
+            me,
+            note,
+            errors,
+            open,
+            acknowledged,
+            status: status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+            rule: f.rule,
+            match_filter: match_id.map(|m| m.to_string()).unwrap_or_default(),
+            statuses: FlagStatus::ALL.iter().map(|s| s.as_str()).collect(),
+            rules: Rule::ALL.iter().map(|r| (r.as_str(), r.title())).collect(),
+            resolutions: Resolution::CHOSEN
+                .iter()
+                .map(|r| (r.as_str(), r.label()))
+                .collect(),
+            flags: lines,
+        },
+    ))
+}
+
+async fn list(app: web::Data<App>, me: Me, req: HttpRequest) -> Result<HttpResponse, ConsoleError> {
+    show(&app, &me.0, filters(&req), StatusCode::OK, None, None).await
+}
+
+/// The coordinator as records of who did what show them.
+fn who(me: &SignedIn) -> String {
+    format!("{} <{}>", me.name, me.email)
+}
+
+/// After an action the list shows again with the filters it had (carried in the form).
+fn kept_filters(form: &Form) -> Filters {
+    let get = |k: &str| form.one(k).unwrap_or_default().to_string();
+    Filters {
+        status: get("status"),
+        rule: get("rule"),
+        match_id: get("match"),
+    }
+}
+
+fn not_done(e: AppError) -> Result<String, ConsoleError> {
+    match e {
+        AppError::Conflict { message, .. } | AppError::NotFound(message) => {
+            Ok(format!("Not done: {message}."))
+        }
+        AppError::Validation(errors) => Ok(format!("Not done: {errors}.")),
+        e => Err(app_error(e)),
+    }
+}
+
+async fn acknowledge(
+    app: web::Data<App>,
+    me: Me,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ConsoleError> {
+    let form = Form::parse(&me.0, &body)?;
+    let note = match Uuid::parse_str(&id) {
+        Err(_) => "Not done: that flag no longer exists.".to_string(),
+        Ok(id) => match flags::acknowledge(&app, id, who(&me.0)).await {
+            Ok(f) => format!(
+                "Acknowledged: {}. Resolve it once you have acted.",
+                Rule::parse(&f.row.rule).map_or("", Rule::title)
+            ),
+            Err(e) => not_done(e)?,
+        },
+    };
+    show(
+        &app,
+        &me.0,
+        kept_filters(&form),
+        StatusCode::OK,
+        Some(note),
+        None,
+    )
+    .await
+}
+
+async fn resolve(
+    app: web::Data<App>,
+    me: Me,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ConsoleError> {
+    let form = Form::parse(&me.0, &body)?;
+    let Ok(flag) = Uuid::parse_str(&id) else {
+        let note = Some("Not done: that flag no longer exists.".to_string());
+        return show(&app, &me.0, kept_filters(&form), StatusCode::OK, note, None).await;
+    };
+    let typed = |k: &str| form.one(k).unwrap_or_default().to_string();
+    let outcome = flags::resolve(
+        &app,
+        flag,
+        who(&me.0),
+        form.one("resolution").map(str::to_string),
+        form.one("note").map(str::to_string),
+    )
+    .await;
+    let (status, note, refused) = match outcome {
+        Ok(f) => (
+            StatusCode::OK,
+            Some(format!(
+                "Resolved: {}.",
+                Rule::parse(&f.row.rule).map_or("", Rule::title)
+            )),
+            None,
+        ),
+        Err(AppError::Validation(errors)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(Refused {
+                flag: flag.to_string(),
+                resolution: errors.message_for("resolution").map(|m| {
+                    if form.one("resolution").unwrap_or_default().trim().is_empty() {
+                        "Choose what was done about this flag.".to_string()
+                    } else {
+                        format!("Resolution: {m}")
+                    }
+                }),
+                note: errors.message_for("note").map(|m| format!("Note: {m}")),
+                typed_resolution: typed("resolution"),
+                typed_note: typed("note"),
+            }),
+        ),
+        Err(e) => (StatusCode::OK, Some(not_done(e)?), None),
+    };
+    show(&app, &me.0, kept_filters(&form), status, note, refused).await
+}
+
+#[derive(Template)]
+#[template(path = "console/rematch.html")]
+struct RematchPage<'a> {
+    program: &'a str,
+    me: &'a SignedIn,
+    match_id: String,
+    mentee_id: String,
+    mentee: String,
+    mentor: String,
+    /// The mentor a re-match would propose, or why none can be.
+    next: Result<String, String>,
+    reason: String,
+    error: Option<String>,
+}
+
+async fn rematch_page(
+    app: &App,
+    me: &SignedIn,
+    id: Uuid,
+    status: StatusCode,
+    reason: String,
+    error: Option<String>,
+) -> Result<HttpResponse, ConsoleError> {
+    let page = Page::new(app);
+    let m = match console::find_match(app, id).await.map_err(app_error)? {
+        Some(m) if m.status == MatchStatus::Approved => m,
+        Some(m) => {
+            return show_mentee(
+                app,
+                me,
+                m.mentee_id,
+                Some(format!(
+                    "Only a running match can be re-matched; this one is {}.",
+                    m.status
+                )),
+            )
+            .await;
+        }
+        None => {
+            return Ok(page.message(
+                StatusCode::NOT_FOUND,
+                "Not found",
+                "There is no such match.",
+                "/coordinator/flags",
+                "Pair health flags",
+            ));
+        }
+    };
+    let next = rematch::preview(app, id).await.map_err(app_error)?;
+    let mut ids = vec![m.mentee_id, m.mentor_id];
+    if let Ok(next) = next {
+        ids.push(next);
+    }
+    let names = console::names(app, ids).await.map_err(app_error)?;
+    let name = |id: &Uuid| names.get(id).cloned().unwrap_or_else(|| "(erased)".into());
+    Ok(page.html(
+        status,
+        RematchPage {
+            program: &page.program,
+            me,
+            match_id: id.to_string(),
+            mentee_id: m.mentee_id.to_string(),
+            mentee: name(&m.mentee_id),
+            mentor: name(&m.mentor_id),
+            next: next.map(|n| name(&n)),
+            reason,
+            error,
+        },
+    ))
+}
+
+fn not_found(app: &App) -> HttpResponse {
+    Page::new(app).message(
+        StatusCode::NOT_FOUND,
+        "Not found",
+        "There is no such match.",
+        "/coordinator/flags",
+        "Pair health flags",
+    )
+}
+
+async fn confirm_rematch(
+    app: web::Data<App>,
+    me: Me,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ConsoleError> {
+    match Uuid::parse_str(&id) {
+        Ok(id) => rematch_page(&app, &me.0, id, StatusCode::OK, String::new(), None).await,
+        Err(_) => Ok(not_found(&app)),
+    }
+}
+
+async fn do_rematch(
+    app: web::Data<App>,
+    me: Me,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ConsoleError> {
+    let form = Form::parse(&me.0, &body)?;
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return Ok(not_found(&app));
+    };
+    let reason = form.one("reason").unwrap_or_default().to_string();
+    match rematch::rematch(&app, id, Some(reason.clone()), me.0.name.clone()).await {
+        Ok(done) => {
+            let names = console::names(&app, vec![done.ended.mentor_id, done.proposal.mentor_id])
+                .await
+                .map_err(app_error)?;
+            let name = |id: &Uuid| names.get(id).cloned().unwrap_or_default();
+            let note = format!(
+                "Re-matched: the match with {} has ended, and {} is proposed instead. \
+                 Approve the proposal to introduce them.",
+                name(&done.ended.mentor_id),
+                name(&done.proposal.mentor_id)
+            );
+            show_mentee(&app, &me.0, done.ended.mentee_id, Some(note)).await
+        }
+        Err(AppError::Validation(errors)) => {
+            let message = errors
+                .message_for("reason")
+                .map(|_| "Say why the pair is re-matched, for the record (up to 500 characters).")
+                .unwrap_or("Please check the form.")
+                .to_string();
+            rematch_page(
+                &app,
+                &me.0,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                reason,
+                Some(message),
+            )
+            .await
+        }
+        Err(AppError::NotFound(_)) => Ok(not_found(&app)),
+        Err(AppError::Conflict { message, .. }) => {
+            match console::find_match(&app, id).await.map_err(app_error)? {
+                Some(m) => {
+                    show_mentee(
+                        &app,
+                        &me.0,
+                        m.mentee_id,
+                        Some(format!("Not re-matched: {message}.")),
+                    )
+                    .await
+                }
+                None => Ok(not_found(&app)),
+            }
+        }
+        Err(e) => Err(app_error(e)),
+    }
+}
