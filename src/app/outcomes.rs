@@ -159,7 +159,7 @@ pub async fn questions(app: &App, cohort: Option<Month>) -> Result<QuestionsRepo
 /// The free-text answers of one step, when enough people answered it.
 pub struct Comments {
     pub step: String,
-    /// Check-ins answered at the step.
+    /// People who answered the step.
     pub respondents: u64,
     /// None when fewer than `privacy.min_cell_text` answered.
     pub texts: Option<Vec<String>>,

@@ -317,15 +317,16 @@ pub fn checkin_counts(conn: &mut AnyConnection) -> Result<Vec<funnel::Count>, St
         .collect()
 }
 
-/// How many check-ins at `step` were answered.
+/// How many people answered their check-in at `step`.
 pub fn answered_at(conn: &mut AnyConnection, step: &str) -> Result<u64, StoreError> {
     use super::schema::checkins;
-    let n: i64 = checkins::table
+    let people: Vec<String> = checkins::table
         .filter(checkins::status.eq("answered"))
         .filter(checkins::step.eq(step))
-        .count()
-        .get_result(conn)?;
-    Ok(count(n))
+        .select(checkins::person_id)
+        .distinct()
+        .load(conn)?;
+    Ok(people.len() as u64)
 }
 
 /// The free-text answers to `question` at `step` of people still on file, in alphabetical
