@@ -141,7 +141,7 @@ fn year_of_answers(today: NaiveDate) -> Seed {
     seed
 }
 
-/// Signs a coordinator in; the client keeps the session cookie.
+/// Signs a coordinator in; the client keeps the sign-in cookie.
 async fn signed_in(app: &TestApp) -> reqwest::Client {
     belong::app::coordinators::create(
         &app.app.db,

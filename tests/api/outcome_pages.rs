@@ -1,6 +1,6 @@
 //! The console's outcomes pages over HTTP: a signed-in coordinator sees each chart as inline
 //! SVG with a title, a description and the same numbers in a table; filters, gaps for small
-//! groups, CSV downloads; no session, no page.
+//! groups, CSV downloads; not signed in, no page.
 
 use serde_json::json;
 
@@ -73,7 +73,7 @@ async fn the_outcomes_pages(backend: Backend) {
         .await;
     assert_eq!(status, 201);
 
-    // Without a session: the sign-in page, also for an API token.
+    // Not signed in: the sign-in page, also for an API token.
     let anonymous = browser_client();
     for path in [
         "/coordinator/outcomes",
