@@ -29,6 +29,14 @@ pub enum StartError {
     Email(String),
 }
 
+/// Prepares the process before any database connection: OpenSSL (which libpq uses for TLS to
+/// PostgreSQL) is initialised without its exit handler. Otherwise the handler frees OpenSSL's
+/// state while pooled connections on other threads may still be using it, which can crash the
+/// process as it exits (openssl/openssl#3505). Safe to call more than once.
+pub fn prepare_process() {
+    openssl_sys::init();
+}
+
 /// Connects to the database and applies pending migrations.
 pub fn open(settings: Settings) -> Result<(App, Vec<String>), StartError> {
     let d = &settings.database;

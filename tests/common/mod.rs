@@ -40,6 +40,7 @@ pub struct TestDb {
 
 impl TestDb {
     pub fn new(backend: Backend) -> Self {
+        belong::startup::prepare_process();
         let dir = tempfile::tempdir().expect("temp dir");
         match backend {
             Backend::Sqlite => TestDb {
