@@ -20,15 +20,70 @@ pub struct BodyLimit(pub usize);
 /// A request body that is a JSON object.
 pub struct JsonObject(pub Map<String, Value>);
 
-pub fn is_json(content_type: &str) -> bool {
-    let essence = content_type
+/// A media type without its parameters, lower-case: `Text/CSV; charset=utf-8` → `text/csv`.
+pub fn essence(content_type: &str) -> String {
+    content_type
         .split(';')
         .next()
         .unwrap_or_default()
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+pub fn is_json(content_type: &str) -> bool {
+    let essence = essence(content_type);
     essence == "application/json"
         || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// What a body extractor learns from the headers before reading: the limit, the media type
+/// and the declared length.
+pub struct Incoming {
+    pub limit: usize,
+    pub content_type: String,
+    declared: Option<usize>,
+}
+
+impl Incoming {
+    pub fn of(req: &HttpRequest) -> Self {
+        Incoming {
+            limit: req
+                .app_data::<web::Data<BodyLimit>>()
+                .map_or(1024 * 1024, |l| l.0),
+            content_type: req
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string(),
+            declared: req
+                .headers()
+                .get(header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok()),
+        }
+    }
+
+    /// Reads the whole body, refusing one over the limit (413) or empty (400, `empty` says
+    /// what to send).
+    pub async fn read(&self, mut payload: Payload, empty: &str) -> Result<web::BytesMut, ApiError> {
+        if self.declared.is_some_and(|n| n > self.limit) {
+            return Err(ApiError::PayloadTooLarge(self.limit));
+        }
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = poll_fn(|cx| Pin::new(&mut payload).poll_next(cx)).await {
+            let chunk = chunk
+                .map_err(|e| ApiError::BadRequest(format!("the body could not be read: {e}")))?;
+            if body.len() + chunk.len() > self.limit {
+                return Err(ApiError::PayloadTooLarge(self.limit));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Err(ApiError::BadRequest(format!("the body is empty; {empty}")));
+        }
+        Ok(body)
+    }
 }
 
 impl FromRequest for JsonObject {
@@ -36,45 +91,15 @@ impl FromRequest for JsonObject {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req
-            .app_data::<web::Data<BodyLimit>>()
-            .map_or(1024 * 1024, |l| l.0);
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
-        let declared: Option<usize> = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse().ok());
-        let mut payload = payload.take();
+        let incoming = Incoming::of(req);
+        let payload = payload.take();
         Box::pin(async move {
-            if !is_json(&content_type) {
+            if !is_json(&incoming.content_type) {
                 return Err(ApiError::UnsupportedMediaType(
                     "send the body as JSON with Content-Type: application/json".into(),
                 ));
             }
-            if declared.is_some_and(|n| n > limit) {
-                return Err(ApiError::PayloadTooLarge(limit));
-            }
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = poll_fn(|cx| Pin::new(&mut payload).poll_next(cx)).await {
-                let chunk = chunk.map_err(|e| {
-                    ApiError::BadRequest(format!("the body could not be read: {e}"))
-                })?;
-                if body.len() + chunk.len() > limit {
-                    return Err(ApiError::PayloadTooLarge(limit));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            if body.iter().all(u8::is_ascii_whitespace) {
-                return Err(ApiError::BadRequest(
-                    "the body is empty; send a JSON object".into(),
-                ));
-            }
+            let body = incoming.read(payload, "send a JSON object").await?;
             match serde_json::from_slice::<Value>(&body) {
                 Ok(Value::Object(map)) => Ok(JsonObject(map)),
                 Ok(_) => Err(ApiError::Validation(FieldErrors::single(
