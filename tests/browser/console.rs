@@ -5,7 +5,7 @@ use serde_json::json;
 use thirtyfour::prelude::*;
 
 use crate::common::{Backend, spawn};
-use crate::{Driver, click, page_with, screenshot, serious_violations};
+use crate::{Driver, click, page_with, screenshot, serious_violations, sign_in};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_coordinator_places_a_newcomer() {
@@ -48,21 +48,7 @@ async fn a_coordinator_places_a_newcomer() {
         Vec::<String>::new(),
         "login page"
     );
-    browser
-        .find(By::Id("field-email"))
-        .await
-        .expect("email")
-        .send_keys("grace@example.org")
-        .await
-        .expect("type");
-    browser
-        .find(By::Id("field-password"))
-        .await
-        .expect("password")
-        .send_keys("tea before the night shift")
-        .await
-        .expect("type");
-    click(&browser, "button[type=submit]").await;
+    sign_in(&browser, "grace@example.org", "tea before the night shift").await;
 
     page_with(&browser, "Mentees waiting").await;
     let header = browser

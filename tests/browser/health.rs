@@ -8,7 +8,7 @@ use serde_json::json;
 use thirtyfour::prelude::*;
 
 use crate::common::{Backend, FAST_YEAR, TestApp, TestDb, browser_client, eventually, spawn_with};
-use crate::{Driver, click, page_with, screenshot, serious_violations};
+use crate::{Driver, click, page_with, screenshot, serious_violations, sign_in};
 
 /// The mentee answers her first check-in through its link: met, but a poor fit.
 async fn poor_fit_reported(app: &TestApp, match_id: &str) {
@@ -71,21 +71,7 @@ async fn a_coordinator_follows_up_an_early_warning() {
         .goto(app.url("/coordinator/login"))
         .await
         .expect("login");
-    browser
-        .find(By::Id("field-email"))
-        .await
-        .expect("email")
-        .send_keys("grace@example.org")
-        .await
-        .expect("type");
-    browser
-        .find(By::Id("field-password"))
-        .await
-        .expect("password")
-        .send_keys("tea before the night shift")
-        .await
-        .expect("type");
-    click(&browser, "button[type=submit]").await;
+    sign_in(&browser, "grace@example.org", "tea before the night shift").await;
     let overview = page_with(&browser, "Pair health flags").await;
     assert!(overview.contains("1 open"), "{overview}");
 

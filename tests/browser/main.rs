@@ -167,3 +167,17 @@ pub async fn page_with(browser: &WebDriver, needle: &str) -> String {
     }
     panic!("the page never said {needle:?}; it says: {last}");
 }
+
+/// Fills in the login form already open in `browser` and sends it.
+pub async fn sign_in(browser: &WebDriver, email: &str, password: &str) {
+    for (id, text) in [("field-email", email), ("field-password", password)] {
+        browser
+            .find(By::Id(id))
+            .await
+            .expect(id)
+            .send_keys(text)
+            .await
+            .expect("type");
+    }
+    click(browser, "button[type=submit]").await;
+}

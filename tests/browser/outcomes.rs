@@ -7,7 +7,7 @@ use thirtyfour::prelude::*;
 
 use crate::common::seed::{Person, Seed, Value as Answer};
 use crate::common::{Backend, spawn};
-use crate::{Driver, click, page_with, screenshot, serious_violations};
+use crate::{Driver, click, page_with, screenshot, serious_violations, sign_in};
 
 fn person(site: &'static str, shift: &'static str) -> Person {
     Person {
@@ -122,21 +122,7 @@ async fn a_programme_lead_reads_the_outcomes() {
         .goto(app.url("/coordinator/login"))
         .await
         .expect("login");
-    browser
-        .find(By::Id("field-email"))
-        .await
-        .expect("email")
-        .send_keys("lead@example.org")
-        .await
-        .expect("type");
-    browser
-        .find(By::Id("field-password"))
-        .await
-        .expect("password")
-        .send_keys("tea before the night shift")
-        .await
-        .expect("type");
-    click(&browser, "button[type=submit]").await;
+    sign_in(&browser, "lead@example.org", "tea before the night shift").await;
     page_with(&browser, "Mentees waiting").await;
 
     click(&browser, "nav a[href='/coordinator/outcomes']").await;
