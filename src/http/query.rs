@@ -25,6 +25,19 @@ pub fn pairs(req: &HttpRequest) -> Result<Vec<(String, String)>, ApiError> {
         .map_err(|e| ApiError::BadRequest(format!("the query string is malformed: {e}")))
 }
 
+/// For pages, which never refuse a link: the trimmed value of `key` in the query string, or ""
+/// when it is absent or the query cannot be read.
+pub fn page_value(req: &HttpRequest) -> impl Fn(&str) -> String {
+    let pairs = pairs(req).unwrap_or_default();
+    move |key| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    }
+}
+
 impl<S> ListQuery<S> {
     pub fn parse(
         req: &HttpRequest,

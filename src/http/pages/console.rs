@@ -666,15 +666,7 @@ struct PeoplePage<'a> {
 
 /// `q` and `status` from a list page's query string.
 fn filters(req: &HttpRequest) -> (String, String) {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
+    let get = crate::http::query::page_value(req);
     (get("q"), get("status"))
 }
 

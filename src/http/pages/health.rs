@@ -115,15 +115,7 @@ struct Filters {
 }
 
 fn filters(req: &HttpRequest) -> Filters {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
+    let get = crate::http::query::page_value(req);
     Filters {
         status: get("status"),
         rule: get("rule"),
