@@ -57,30 +57,9 @@ pub async fn approved_pair(app: &TestApp, n: usize, mentor: Value) -> (String, S
 /// Answers one person's check-in at `step` through the personal link in its email, as they
 /// would; the answer page reviews the pair's health as it records them.
 pub async fn answer(app: &TestApp, match_id: &str, role: &str, step: &str, form: &[(&str, &str)]) {
-    let (_, page) = app
-        .get_json(&format!("/api/v1/checkins?match_id={match_id}&limit=200"))
-        .await;
-    let checkin = page["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .find(|c| c["role"] == role && c["step"] == step)
-        .and_then(|c| c["id"].as_str())
-        .expect("a planned check-in")
-        .to_string();
-    let email = eventually(
-        StdDuration::from_secs(30),
-        &format!("the {role}'s {step} check-in email"),
-        || async {
-            app.checkin_emails()
-                .await
-                .into_iter()
-                .find(|e| e.checkin_id == checkin)
-        },
-    )
-    .await;
+    let link = app.checkin_link(match_id, role, step).await;
     let response = browser_client()
-        .post(app.url(&email.link))
+        .post(app.url(&link))
         .form(form)
         .send()
         .await

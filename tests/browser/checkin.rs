@@ -1,12 +1,10 @@
 //! A new nurse answers her check-in on a phone: opens the link from the email with an answer
 //! already chosen, misses a question, fixes it, and is thanked.
 
-use std::time::Duration;
-
 use serde_json::{Value, json};
 use thirtyfour::prelude::*;
 
-use crate::common::{Backend, FAST_YEAR, TestDb, eventually, spawn_with};
+use crate::common::{Backend, FAST_YEAR, TestDb, spawn_with};
 use crate::{Driver, click, page_with, screenshot, serious_violations};
 
 /// The widest thing on the page, and the smallest tap target among the answers and buttons.
@@ -32,26 +30,7 @@ async fn a_nurse_answers_her_check_in_on_a_phone() {
     let app = spawn_with(TestDb::new(Backend::Sqlite).with_config(FAST_YEAR), &[]).await;
     let pair = app.approved_pair(1, json!({}), json!({})).await;
     // The month-1 pulse, the mentee's: the one that asks about belonging.
-    let link = eventually(Duration::from_secs(30), "the month-1 check-in", || async {
-        let (_, page) = app
-            .get_json(&format!(
-                "/api/v1/checkins?match_id={}&status=sent",
-                pair.match_id
-            ))
-            .await;
-        let id = page["items"]
-            .as_array()?
-            .iter()
-            .find(|c| c["step"] == "month1" && c["role"] == "mentee")?["id"]
-            .as_str()?
-            .to_string();
-        app.checkin_emails()
-            .await
-            .into_iter()
-            .find(|e| e.checkin_id == id)
-            .map(|e| e.link)
-    })
-    .await;
+    let link = app.checkin_link(&pair.match_id, "mentee", "month1").await;
 
     let driver = Driver::start().await;
     let browser = driver.phone(320, 800).await;

@@ -2,33 +2,15 @@
 //! it, resolves it (after a missed choice), reads the pair's health on the mentee's page and
 //! re-matches the pair after confirming. axe-core checks each page.
 
-use std::time::Duration;
-
 use serde_json::json;
 use thirtyfour::prelude::*;
 
-use crate::common::{Backend, FAST_YEAR, TestApp, TestDb, browser_client, eventually, spawn_with};
+use crate::common::{Backend, FAST_YEAR, TestApp, TestDb, browser_client, spawn_with};
 use crate::{Driver, click, page_with, screenshot, serious_violations, sign_in};
 
 /// The mentee answers her first check-in through its link: met, but a poor fit.
 async fn poor_fit_reported(app: &TestApp, match_id: &str) {
-    let link = eventually(Duration::from_secs(30), "the day-14 check-in", || async {
-        let (_, page) = app
-            .get_json(&format!("/api/v1/checkins?match_id={match_id}&status=sent"))
-            .await;
-        let id = page["items"]
-            .as_array()?
-            .iter()
-            .find(|c| c["step"] == "day14" && c["role"] == "mentee")?["id"]
-            .as_str()?
-            .to_string();
-        app.checkin_emails()
-            .await
-            .into_iter()
-            .find(|e| e.checkin_id == id)
-            .map(|e| e.link)
-    })
-    .await;
+    let link = app.checkin_link(match_id, "mentee", "day14").await;
     let response = browser_client()
         .post(app.url(&link))
         .form(&[("met", "yes"), ("fit", "1")])

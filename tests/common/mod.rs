@@ -275,6 +275,33 @@ impl TestApp {
         }
     }
 
+    /// The personal link of the `role`'s check-in at `step`, once its email is queued.
+    pub async fn checkin_link(&self, match_id: &str, role: &str, step: &str) -> String {
+        let (_, page) = self
+            .get_json(&format!("/api/v1/checkins?match_id={match_id}&limit=200"))
+            .await;
+        let checkin = page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|c| c["role"] == role && c["step"] == step)
+            .and_then(|c| c["id"].as_str())
+            .expect("a planned check-in")
+            .to_string();
+        eventually(
+            Duration::from_secs(30),
+            &format!("the {role}'s {step} check-in email"),
+            || async {
+                self.checkin_emails()
+                    .await
+                    .into_iter()
+                    .find(|e| e.checkin_id == checkin)
+                    .map(|e| e.link)
+            },
+        )
+        .await
+    }
+
     /// The check-in emails queued so far, oldest first.
     pub async fn checkin_emails(&self) -> Vec<CheckinEmail> {
         checkin_emails(&self.app.db).await
