@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::app::tokens;
+use crate::app::{coordinators, tokens};
 use crate::config::Settings;
+use crate::domain::checkin::After;
 use crate::domain::role::Role;
 use crate::startup;
 
@@ -55,6 +56,16 @@ pub enum TokenCommand {
         /// coordinator: everything; integration: profiles, and reading matches and emails.
         #[arg(long, value_enum)]
         role: RoleArg,
+        /// How long the token works, as an ISO 8601 duration (P90D, P1Y); forever when omitted.
+        #[arg(long, value_name = "DURATION", value_parser = After::parse)]
+        expires_in: Option<After>,
+    },
+    /// List every token: name, role, when made, last used, expiry and revocation (never the secret).
+    List,
+    /// Revoke a token by its id or its name; every instance refuses it at once.
+    Revoke {
+        #[arg(value_name = "NAME_OR_ID")]
+        name_or_id: String,
     },
 }
 
@@ -70,6 +81,18 @@ pub enum CoordinatorCommand {
         /// never go on the command line, where others can see them).
         #[arg(long, required = true)]
         password_stdin: bool,
+    },
+    /// List the console logins, whether each is disabled, and their live sessions.
+    List,
+    /// Disable a login: its sessions end at once and it cannot sign in until enabled.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Enable a disabled login again.
+    Enable {
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -135,14 +158,12 @@ fn execute(cli: Cli) -> Result<(), String> {
                 .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
             let password = password.trim_end_matches(['\n', '\r']);
             let (app, _) = startup::open(settings).map_err(|e| e.to_string())?;
-            crate::app::coordinators::create(&app.db, &email, &name, password).map_err(
-                |e| match e {
-                    crate::app::AppError::Validation(errors) => {
-                        format!("cannot create the coordinator: {errors}")
-                    }
-                    other => format!("cannot create the coordinator: {other}"),
-                },
-            )?;
+            coordinators::create(&app.db, &email, &name, password).map_err(|e| match e {
+                crate::app::AppError::Validation(errors) => {
+                    format!("cannot create the coordinator: {errors}")
+                }
+                other => format!("cannot create the coordinator: {other}"),
+            })?;
             println!(
                 "Created a console login for {} <{}>. They can sign in at /coordinator/login.",
                 name.trim(),
@@ -163,10 +184,15 @@ fn execute(cli: Cli) -> Result<(), String> {
                 }
             }
         }
-        Command::Token(TokenCommand::Create { name, role }) => {
+        Command::Token(TokenCommand::Create {
+            name,
+            role,
+            expires_in,
+        }) => {
             let role = Role::from(role);
             let (app, _) = startup::open(settings).map_err(|e| e.to_string())?;
-            let token = tokens::create(&app.db, &name, role).map_err(|e| e.to_string())?;
+            let token = tokens::create_expiring(&app.db, &name, role, expires_in)
+                .map_err(|e| e.to_string())?;
             println!(
                 "Created a {role} token named \"{}\". It is shown only this once:",
                 name.trim()
@@ -174,7 +200,120 @@ fn execute(cli: Cli) -> Result<(), String> {
             println!("{token}");
             Ok(())
         }
+        Command::Token(TokenCommand::List) => {
+            let (app, _) = startup::open(settings).map_err(|e| e.to_string())?;
+            let rows = tokens::list(&app.db).map_err(|e| e.to_string())?;
+            let table: Vec<[String; 7]> = rows
+                .into_iter()
+                .map(|t| {
+                    [
+                        t.id,
+                        t.name,
+                        t.role,
+                        when(Some(t.created_at)),
+                        when(t.last_used_at),
+                        when(t.expires_at),
+                        when(t.revoked_at),
+                    ]
+                })
+                .collect();
+            print!(
+                "{}",
+                columns(
+                    [
+                        "ID",
+                        "NAME",
+                        "ROLE",
+                        "CREATED",
+                        "LAST USED",
+                        "EXPIRES",
+                        "REVOKED"
+                    ],
+                    &table
+                )
+            );
+            Ok(())
+        }
+        Command::Token(TokenCommand::Revoke { name_or_id }) => {
+            let (app, _) = startup::open(settings).map_err(|e| e.to_string())?;
+            let token = tokens::revoke(&app.db, &name_or_id).map_err(|e| e.to_string())?;
+            println!(
+                "Revoked the {} token \"{}\" ({}). It no longer works.",
+                token.role, token.name, token.id
+            );
+            Ok(())
+        }
+        Command::Coordinator(CoordinatorCommand::List) => {
+            let (app, _) = startup::open(settings).map_err(|e| e.to_string())?;
+            let rows = coordinators::list(&app.db).map_err(|e| e.to_string())?;
+            let table: Vec<[String; 5]> = rows
+                .into_iter()
+                .map(|c| {
+                    [
+                        c.email,
+                        c.name,
+                        when(Some(c.created_at)),
+                        when(c.disabled_at),
+                        c.sessions.to_string(),
+                    ]
+                })
+                .collect();
+            print!(
+                "{}",
+                columns(["EMAIL", "NAME", "CREATED", "DISABLED", "SESSIONS"], &table)
+            );
+            Ok(())
+        }
+        Command::Coordinator(CoordinatorCommand::Disable { email }) => {
+            let (app, _) = startup::open(settings).map_err(|e| e.to_string())?;
+            coordinators::disable(&app.db, &email).map_err(|e| e.to_string())?;
+            println!(
+                "Disabled the console login of {}; its sessions have ended.",
+                email.trim().to_ascii_lowercase()
+            );
+            Ok(())
+        }
+        Command::Coordinator(CoordinatorCommand::Enable { email }) => {
+            let (app, _) = startup::open(settings).map_err(|e| e.to_string())?;
+            coordinators::enable(&app.db, &email).map_err(|e| e.to_string())?;
+            println!(
+                "Enabled the console login of {}.",
+                email.trim().to_ascii_lowercase()
+            );
+            Ok(())
+        }
     }
+}
+
+/// A stored time for people: `2026-12-04 16:38 UTC`, or `-` when there is none.
+fn when(at: Option<chrono::NaiveDateTime>) -> String {
+    at.map_or_else(
+        || "-".into(),
+        |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    )
+}
+
+/// Rows under a header, each column as wide as its widest cell.
+fn columns<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> String {
+    let mut widths = header.map(|h| h.chars().count());
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        format!("{}\n", padded.join("  ").trim_end())
+    };
+    let mut out = line(header.to_vec());
+    for row in rows {
+        out.push_str(&line(row.iter().map(String::as_str).collect()));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime};
 use rand::RngCore;
 
 use super::{App, AppError, tokens};
@@ -13,7 +13,7 @@ use crate::domain::email::EmailAddress;
 use crate::domain::field_error::FieldErrors;
 use crate::domain::password;
 use crate::domain::text::FullName;
-use crate::store::coordinators::{self as rows, CoordinatorRow};
+use crate::store::coordinators::{self as rows, CoordinatorRow, LoginRow};
 use crate::store::{Db, StoreError, now, write_tx};
 
 /// Failed sign-ins allowed per account, and per address, within [`WINDOW_MINUTES`].
@@ -175,6 +175,34 @@ pub async fn logout(app: &App, cookie: &str) -> Result<(), AppError> {
         .db
         .run(move |conn| rows::end_session(conn, &hash))
         .await?)
+}
+
+/// Every login, for `belong coordinator list`.
+pub fn list(db: &Db) -> Result<Vec<LoginRow>, AppError> {
+    Ok(db.run_blocking(|conn| rows::list(conn, now()))?)
+}
+
+/// Disables a login: its sessions end at once, on every instance, and it cannot sign in
+/// until enabled again.
+pub fn disable(db: &Db, email: &str) -> Result<(), AppError> {
+    set_disabled(db, email, Some(now()))
+}
+
+pub fn enable(db: &Db, email: &str) -> Result<(), AppError> {
+    set_disabled(db, email, None)
+}
+
+fn set_disabled(db: &Db, email: &str, at: Option<NaiveDateTime>) -> Result<(), AppError> {
+    let email = email.trim().to_ascii_lowercase();
+    let found =
+        db.run_blocking(|conn| write_tx(conn, |conn| rows::set_disabled(conn, &email, at)))?;
+    if found {
+        Ok(())
+    } else {
+        Err(AppError::NotFound(format!(
+            "no coordinator has the email {email}"
+        )))
+    }
 }
 
 /// An argon2id hash of a random password, checked when the email is unknown.

@@ -23,12 +23,14 @@ pub fn insert(conn: &mut AnyConnection, row: &CoordinatorRow) -> Result<(), Stor
     Ok(())
 }
 
+/// The coordinator who may sign in with this email: a disabled login is as good as none.
 pub fn by_email(
     conn: &mut AnyConnection,
     email: &str,
 ) -> Result<Option<CoordinatorRow>, StoreError> {
     Ok(coordinators::table
         .filter(coordinators::email.eq(email))
+        .filter(coordinators::disabled_at.is_null())
         .select(CoordinatorRow::as_select())
         .first(conn)
         .optional()?)
@@ -71,6 +73,7 @@ pub fn session(
         .inner_join(coordinators::table)
         .filter(sessions::id_hash.eq(id_hash))
         .filter(sessions::expires_at.gt(now))
+        .filter(coordinators::disabled_at.is_null())
         .select((CoordinatorRow::as_select(), sessions::csrf_token))
         .first(conn)
         .optional()?;
@@ -78,6 +81,70 @@ pub fn session(
         coordinator,
         csrf_token,
     }))
+}
+
+/// A login as `belong coordinator list` shows it.
+#[derive(Debug, Clone, Queryable)]
+pub struct LoginRow {
+    pub email: String,
+    pub name: String,
+    pub created_at: NaiveDateTime,
+    pub disabled_at: Option<NaiveDateTime>,
+    /// Sessions not yet expired.
+    pub sessions: i64,
+}
+
+/// Every login, by email, with its live sessions counted.
+pub fn list(conn: &mut AnyConnection, now: NaiveDateTime) -> Result<Vec<LoginRow>, StoreError> {
+    let people: Vec<(String, String, String, NaiveDateTime, Option<NaiveDateTime>)> =
+        coordinators::table
+            .order(coordinators::email.asc())
+            .select((
+                coordinators::id,
+                coordinators::email,
+                coordinators::name,
+                coordinators::created_at,
+                coordinators::disabled_at,
+            ))
+            .load(conn)?;
+    let live: Vec<String> = sessions::table
+        .filter(sessions::expires_at.gt(now))
+        .select(sessions::coordinator_id)
+        .load(conn)?;
+    Ok(people
+        .into_iter()
+        .map(|(id, email, name, created_at, disabled_at)| LoginRow {
+            sessions: live.iter().filter(|c| **c == id).count() as i64,
+            email,
+            name,
+            created_at,
+            disabled_at,
+        })
+        .collect())
+}
+
+/// Disables (`Some(at)`) or enables (`None`) the login with this email; disabling ends its
+/// sessions in the same transaction. False when there is no such login.
+pub fn set_disabled(
+    conn: &mut AnyConnection,
+    email: &str,
+    at: Option<NaiveDateTime>,
+) -> Result<bool, StoreError> {
+    let id: Option<String> = coordinators::table
+        .filter(coordinators::email.eq(email))
+        .select(coordinators::id)
+        .first(conn)
+        .optional()?;
+    let Some(id) = id else {
+        return Ok(false);
+    };
+    diesel::update(coordinators::table.filter(coordinators::id.eq(&id)))
+        .set(coordinators::disabled_at.eq(at))
+        .execute(conn)?;
+    if at.is_some() {
+        diesel::delete(sessions::table.filter(sessions::coordinator_id.eq(&id))).execute(conn)?;
+    }
+    Ok(true)
 }
 
 pub fn end_session(conn: &mut AnyConnection, id_hash: &str) -> Result<(), StoreError> {

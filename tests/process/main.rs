@@ -6,6 +6,7 @@ mod common;
 
 mod checkin_sending;
 mod cli;
+mod credentials;
 mod delivery;
 mod digest;
 mod durability;

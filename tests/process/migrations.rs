@@ -22,8 +22,8 @@ fn both_backends_have_the_same_migrations() {
 /// fails here rather than in production.
 fn select_everything(db: &Db) -> Result<(), StoreError> {
     use belong::store::schema::{
-        answers, api_tokens, checkin_links, checkins, employment_events, health_digests, profiles,
-        reminder_optouts, risk_flags,
+        answers, api_tokens, checkin_links, checkins, coordinators, employment_events,
+        health_digests, profiles, reminder_optouts, risk_flags,
     };
     db.run_blocking(|conn| {
         profiles::table
@@ -36,7 +36,12 @@ fn select_everything(db: &Db) -> Result<(), StoreError> {
             String,
             chrono::NaiveDateTime,
             Option<chrono::NaiveDateTime>,
+            Option<chrono::NaiveDateTime>,
+            Option<chrono::NaiveDateTime>,
         )>(conn)?;
+        coordinators::table
+            .select(coordinators::all_columns)
+            .load::<(String, String, String, String, Time, Option<Time>)>(conn)?;
         checkins::table
             .select(checkins::all_columns)
             .load::<CheckinColumns>(conn)?;
