@@ -133,7 +133,7 @@ fn execute(cli: Cli) -> Result<(), String> {
     }
     match command {
         Command::Serve => {
-            crate::telemetry::init();
+            crate::telemetry::init(settings.log.format);
             let listener = startup::bind(&settings).map_err(|e| e.to_string())?;
             let (app, applied) = startup::open(settings).map_err(|e| e.to_string())?;
             for name in applied {

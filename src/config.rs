@@ -38,6 +38,21 @@ pub struct Settings {
     pub health: HealthSettings,
     pub privacy: PrivacySettings,
     pub outcomes: OutcomesSettings,
+    pub log: LogSettings,
+}
+
+/// How the log is written.
+#[derive(Debug, Clone, Copy)]
+pub struct LogSettings {
+    pub format: LogFormat,
+}
+
+/// `text`: plain lines, coloured only on a terminal; `json`: one object a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// How check-ins are sent, reminded and expired, and what they ask.
@@ -193,6 +208,13 @@ struct RawSettings {
     health: RawHealth,
     privacy: RawPrivacy,
     outcomes: RawOutcomes,
+    log: RawLog,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLog {
+    format: LogFormat,
 }
 
 #[derive(Deserialize)]
@@ -648,6 +670,9 @@ impl RawSettings {
             privacy,
             outcomes: OutcomesSettings {
                 retention_benchmark: benchmark,
+            },
+            log: LogSettings {
+                format: self.log.format,
             },
         })
     }

@@ -10,11 +10,12 @@ pub mod openapi;
 pub mod pages;
 pub mod problem;
 pub mod query;
+pub mod request_id;
 
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use actix_web::middleware::{ErrorHandlers, Logger};
+use actix_web::middleware::{self, ErrorHandlers, Logger};
 use actix_web::{App as ActixApp, HttpServer, web};
 use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
@@ -37,6 +38,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// Builds the HTTP server on an already bound listener (port 0 works: tests use it).
 pub fn server(app: App, listener: TcpListener) -> std::io::Result<actix_web::dev::Server> {
+    pages::render::Page::new(&app);
     let doc = openapi();
     let mut routes = RouteTable::from_openapi(&doc);
     routes.add("/api/openapi.json", vec!["GET".into()]);
@@ -63,9 +65,11 @@ pub fn server(app: App, listener: TcpListener) -> std::io::Result<actix_web::dev
             .app_data(routes.clone())
             .app_data(signup_limit.clone())
             .wrap(ErrorHandlers::new().default_handler(fallback::problem_json))
+            .wrap(middleware::from_fn(request_id::tag))
             .wrap(
-                Logger::new("%{method}xi %U %s %Dms")
-                    .custom_request_replace("method", |req| req.method().to_string()),
+                Logger::new("%{method}xi %{path}xi %s %Dms id=%{x-request-id}o")
+                    .custom_request_replace("method", |req| req.method().to_string())
+                    .custom_request_replace("path", |req| request_id::logged_path(req.path())),
             )
             .service(api::service::health)
             .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", (*doc).clone()))

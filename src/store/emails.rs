@@ -141,7 +141,9 @@ pub fn claim_due(
     Ok(claimed)
 }
 
-/// Records a delivered email; false when the lease was lost meanwhile.
+/// Records a delivered email and forgets what it said: its bodies and its unsubscribe
+/// address carry personal links and personal data, needed only until delivery. False when
+/// the lease was lost meanwhile.
 pub fn mark_sent(
     conn: &mut AnyConnection,
     id: &str,
@@ -157,6 +159,9 @@ pub fn mark_sent(
         emails::status.eq("sent"),
         emails::sent_at.eq(Some(at)),
         emails::attempts.eq(emails::attempts + 1),
+        emails::body_text.eq(""),
+        emails::body_html.eq(""),
+        emails::list_unsubscribe.eq(None::<String>),
         emails::lease_owner.eq(None::<String>),
         emails::lease_until.eq(None::<NaiveDateTime>),
     ))

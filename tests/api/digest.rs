@@ -5,7 +5,7 @@ use chrono::Duration;
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::common::{Backend, TestApp, settings};
+use crate::common::{Backend, TestApp, delivered, settings};
 use crate::health::{answer, approved_pair, spawn_fast};
 use crate::on_both_backends;
 use belong::store::schema::emails;
@@ -17,9 +17,11 @@ const EXTRA: &[(&str, &str)] = &[
     ("BELONG__CHECKINS__TIMEZONE", "UTC"),
 ];
 
-/// Every digest queued so far: (recipients, subject, text, html).
+/// Every digest queued so far: (recipients, subject, text, html), the bodies read from the
+/// delivered file once sent (a sent row keeps no body).
 fn digests(app: &TestApp) -> Vec<(String, String, String, String)> {
-    app.app
+    let rows: Vec<(String, String, String, String, String)> = app
+        .app
         .db
         .run_blocking(|conn| {
             emails::table
@@ -30,11 +32,23 @@ fn digests(app: &TestApp) -> Vec<(String, String, String, String)> {
                     emails::subject,
                     emails::body_text,
                     emails::body_html,
+                    emails::message_id,
                 ))
                 .load(conn)
                 .map_err(belong::store::StoreError::from)
         })
-        .expect("digests")
+        .expect("digests");
+    rows.into_iter()
+        .map(|(recipients, subject, text, html, message_id)| {
+            if text.is_empty() {
+                let sent = delivered(&app.db.dir().join("outbox"), &message_id)
+                    .expect("a sent digest was delivered");
+                (recipients, subject, sent.text, sent.html)
+            } else {
+                (recipients, subject, text, html)
+            }
+        })
+        .collect()
 }
 
 /// Another `belong serve` on the same database with the digest due at midnight (UTC), as far

@@ -6,7 +6,7 @@ pub mod seed;
 pub mod smtp;
 
 use std::net::{SocketAddr, TcpListener};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -304,7 +304,7 @@ impl TestApp {
 
     /// The check-in emails queued so far, oldest first.
     pub async fn checkin_emails(&self) -> Vec<CheckinEmail> {
-        checkin_emails(&self.app.db).await
+        checkin_emails(&self.app.db, &self.db.dir().join("outbox")).await
     }
 }
 
@@ -328,11 +328,20 @@ pub struct CheckinEmail {
     pub list_unsubscribe: Option<String>,
 }
 
-/// Reads the check-in emails in the outbox, and the personal link in each.
-pub async fn checkin_emails(db: &belong::store::Db) -> Vec<CheckinEmail> {
+/// Reads the check-in emails in the outbox, and the personal link in each: from the row
+/// while queued, from the delivered `.eml` file in `outbox` once sent (a sent row keeps
+/// neither its bodies nor its unsubscribe address).
+pub async fn checkin_emails(db: &belong::store::Db, outbox: &Path) -> Vec<CheckinEmail> {
     use belong::store::schema::emails;
     use diesel::prelude::*;
-    type Columns = (String, String, String, Option<String>, Option<String>);
+    type Columns = (
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+    );
     let rows: Vec<Columns> = db
         .run(|conn| {
             emails::table
@@ -344,6 +353,7 @@ pub async fn checkin_emails(db: &belong::store::Db) -> Vec<CheckinEmail> {
                     emails::body_text,
                     emails::checkin_id,
                     emails::list_unsubscribe,
+                    emails::message_id,
                 ))
                 .load(conn)
                 .map_err(belong::store::StoreError::from)
@@ -351,22 +361,65 @@ pub async fn checkin_emails(db: &belong::store::Db) -> Vec<CheckinEmail> {
         .await
         .expect("read outbox");
     rows.into_iter()
-        .map(|(kind, recipients, text, checkin_id, list_unsubscribe)| {
-            let to: Value = serde_json::from_str(&recipients).expect("recipients");
-            let start = text.find("/c/").expect("a personal link in the email");
-            let token: String = text[start + 3..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                .collect();
-            CheckinEmail {
-                checkin_id: checkin_id.expect("checkin id"),
-                kind,
-                to: to[0]["email"].as_str().expect("to").to_string(),
-                link: format!("/c/{token}"),
-                list_unsubscribe,
-            }
-        })
+        .filter_map(
+            |(kind, recipients, text, checkin_id, list_unsubscribe, message_id)| {
+                let (text, list_unsubscribe) = if text.is_empty() {
+                    let email = delivered(outbox, &message_id)?;
+                    (email.text, email.list_unsubscribe)
+                } else {
+                    (text, list_unsubscribe)
+                };
+                let to: Value = serde_json::from_str(&recipients).expect("recipients");
+                let start = text.find("/c/").expect("a personal link in the email");
+                let token: String = text[start + 3..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                    .collect();
+                Some(CheckinEmail {
+                    checkin_id: checkin_id.expect("checkin id"),
+                    kind,
+                    to: to[0]["email"].as_str().expect("to").to_string(),
+                    link: format!("/c/{token}"),
+                    list_unsubscribe,
+                })
+            },
+        )
         .collect()
+}
+
+/// An email as the file transport delivered it, decoded.
+#[derive(Debug, Clone)]
+pub struct Delivered {
+    pub raw: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub list_unsubscribe: Option<String>,
+}
+
+/// The `.eml` file the file transport wrote in `outbox` for `message_id`, if it is there.
+pub fn delivered(outbox: &Path, message_id: &str) -> Option<Delivered> {
+    let name: String = message_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '@'))
+        .collect();
+    let raw = std::fs::read(outbox.join(format!("{name}.eml"))).ok()?;
+    let message = mail_parser::MessageParser::default()
+        .parse(&raw)
+        .expect("a well-formed email");
+    let list_unsubscribe = message.header_raw("List-Unsubscribe").map(|v| {
+        v.trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>')
+            .to_string()
+    });
+    Some(Delivered {
+        raw: String::from_utf8_lossy(&raw).into_owned(),
+        subject: message.subject().unwrap_or_default().to_string(),
+        text: message.body_text(0).unwrap_or_default().into_owned(),
+        html: message.body_html(0).unwrap_or_default().into_owned(),
+        list_unsubscribe,
+    })
 }
 
 /// Polls `check` until it returns something, for at most `within`.
@@ -484,6 +537,16 @@ impl Process {
     }
 
     pub async fn start_with(db: &TestDb, env: &[(&str, &str)]) -> Process {
+        Self::spawn(db, env, Stdio::inherit()).await
+    }
+
+    /// Starts `belong serve` with its log (standard error) written to `log`.
+    pub async fn start_logged(db: &TestDb, env: &[(&str, &str)], log: &Path) -> Process {
+        let file = std::fs::File::create(log).expect("log file");
+        Self::spawn(db, env, Stdio::from(file)).await
+    }
+
+    async fn spawn(db: &TestDb, env: &[(&str, &str)], stderr: Stdio) -> Process {
         let port = free_port();
         let mut command = belong_command(db);
         for (k, v) in env {
@@ -494,7 +557,7 @@ impl Process {
             .env("BELONG__SERVER__PORT", port.to_string())
             .env("BELONG__SERVER__WORKERS", "2")
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("start belong");
         let process = Process { child, port };

@@ -6,6 +6,7 @@ mod common;
 
 mod checkin_sending;
 mod cli;
+mod clocks;
 mod credentials;
 mod delivery;
 mod digest;
@@ -13,3 +14,4 @@ mod durability;
 mod match_file;
 mod migrations;
 mod processes;
+mod secrets;
