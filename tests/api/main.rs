@@ -15,6 +15,7 @@ mod health;
 mod matching;
 mod outcome_pages;
 mod outcomes;
+mod page_errors;
 mod pages;
 mod pagination;
 mod profiles;

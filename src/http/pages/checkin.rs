@@ -177,14 +177,7 @@ fn gone(app: &App) -> HttpResponse {
 }
 
 fn unavailable(app: &App, e: &AppError) -> HttpResponse {
-    tracing::warn!(error = %e, "check-in page failed");
-    Page::new(app).message(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "Sorry, please try again in a minute",
-        "We could not open your check-in just now. Nothing has been lost; please try again in a minute.",
-        "/",
-        "Go to the start page",
-    )
+    Page::new(app).failure(e, "/", "Go to the start page")
 }
 
 /// Query-string answers (from the links in the email) that are valid choices: they are only

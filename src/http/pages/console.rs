@@ -85,7 +85,7 @@ pub enum ConsoleError {
     #[error("the form has expired")]
     Forbidden,
     #[error("{0}")]
-    App(String),
+    App(AppError),
 }
 
 impl ResponseError for ConsoleError {
@@ -93,7 +93,8 @@ impl ResponseError for ConsoleError {
         match self {
             ConsoleError::SignIn => StatusCode::SEE_OTHER,
             ConsoleError::Forbidden => StatusCode::FORBIDDEN,
-            ConsoleError::App(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ConsoleError::App(AppError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
+            ConsoleError::App(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -108,10 +109,9 @@ impl ResponseError for ConsoleError {
                  <p>That form had expired. <a href=\"/coordinator\">Back to the console</a>.</p></main></html>"
                     .into(),
             ),
-            ConsoleError::App(_) => super::render::html_response(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "<!DOCTYPE html><html lang=\"en\"><title>Please try again</title><main><h1>Please try again in a minute</h1></main></html>".into(),
-            ),
+            ConsoleError::App(e) => {
+                super::render::Page::current().failure(e, "/coordinator", "Back to the console")
+            }
         }
     }
 }
@@ -133,7 +133,7 @@ impl FromRequest for Me {
             match coordinators::session(&app, &cookie).await {
                 Ok(Some(me)) => Ok(Me(me)),
                 Ok(None) => Err(ConsoleError::SignIn),
-                Err(e) => Err(ConsoleError::App(e.to_string())),
+                Err(e) => Err(ConsoleError::App(e)),
             }
         })
     }
@@ -285,7 +285,7 @@ async fn logout(
     if let Some(cookie) = req.cookie(SESSION_COOKIE) {
         coordinators::logout(&app, cookie.value())
             .await
-            .map_err(|e| ConsoleError::App(e.to_string()))?;
+            .map_err(ConsoleError::App)?;
     }
     let mut gone = Cookie::build(SESSION_COOKIE, "").path("/").finish();
     gone.make_removal();
@@ -313,7 +313,7 @@ struct OverviewPage<'a> {
 }
 
 pub(super) fn app_error(e: AppError) -> ConsoleError {
-    ConsoleError::App(e.to_string())
+    ConsoleError::App(e)
 }
 
 async fn overview(app: web::Data<App>, me: Me) -> Result<HttpResponse, ConsoleError> {

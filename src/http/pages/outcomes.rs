@@ -40,7 +40,7 @@ pub const ROUTES: &[(&str, &[&str])] = &[
 ];
 
 fn app_error(e: AppError) -> ConsoleError {
-    ConsoleError::App(e.to_string())
+    ConsoleError::App(e)
 }
 
 /// "day14" → "Day 14", "month3" → "Month 3"; other keys as they are, capitalised.

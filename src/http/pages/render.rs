@@ -4,7 +4,10 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use askama::Template;
 
-use crate::app::App;
+use crate::app::{App, AppError};
+
+/// How long an overloaded service asks people and clients to wait, in seconds.
+pub const RETRY_AFTER_SECS: &str = "5";
 
 /// Only this origin: no scripts, styles, fonts or frames from anywhere else.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
@@ -16,11 +19,26 @@ pub struct Page {
     pub contact_email: String,
 }
 
+/// The programme's identity for pages made where no request state is at hand (errors that
+/// actix turns into responses); set when the server is built.
+static IDENTITY: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+
 impl Page {
     pub fn new(app: &App) -> Self {
-        Page {
+        let page = Page {
             program: app.settings.email.program_name.clone(),
             contact_email: app.settings.email.reply_to.email.to_string(),
+        };
+        let _ = IDENTITY.set((page.program.clone(), page.contact_email.clone()));
+        page
+    }
+
+    /// The page of the service that last built one (for error responses).
+    pub fn current() -> Self {
+        let (program, contact_email) = IDENTITY.get().cloned().unwrap_or_default();
+        Page {
+            program,
+            contact_email,
         }
     }
 
@@ -36,6 +54,38 @@ impl Page {
                 )
             }
         }
+    }
+
+    /// The page for a request that failed on our side, logged (inside the request's span, so
+    /// with its id): 503 with `Retry-After` when the database is overloaded or away, else 500.
+    /// Nothing of the cause reaches the page.
+    pub fn failure(&self, e: &AppError, link: &str, link_text: &str) -> HttpResponse {
+        let (status, heading, message) = match e {
+            AppError::Unavailable(_) => {
+                tracing::warn!(error = %e, "page unavailable");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Sorry, please try again in a minute",
+                    "We are very busy just now, and what you sent has not been saved. Please go back and try again in a minute.",
+                )
+            }
+            _ => {
+                tracing::error!(error = %e, "page failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Sorry, something went wrong on our side",
+                    "We could not do that just now. Please go back and try again; if it happens again, please tell the programme's coordinators.",
+                )
+            }
+        };
+        let mut response = self.message(status, heading, message, link, link_text);
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                actix_web::http::header::RETRY_AFTER,
+                actix_web::http::header::HeaderValue::from_static(RETRY_AFTER_SECS),
+            );
+        }
+        response
     }
 
     /// A short page with a heading, a message and a way on.

@@ -592,16 +592,7 @@ async fn submit<P: Profile>(
             );
             render_form(app, req, kind, StatusCode::CONFLICT, &values, &errors)
         }
-        Err(e) => {
-            tracing::warn!(error = %e, "sign-up failed");
-            page.message(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Sorry, please try again in a minute",
-                "We could not save your sign-up just now. Please go back and send the form again in a minute.",
-                copy(kind).action,
-                "Back to the form",
-            )
-        }
+        Err(e) => page.failure(&e, copy(kind).action, "Back to the form"),
     }
 }
 
