@@ -51,6 +51,39 @@ impl DatabaseUrl {
     }
 }
 
+/// libpq settings added to a PostgreSQL URL that does not set them itself, so that a server
+/// that stops answering costs seconds, not a hung request: give up connecting after 5 s, and
+/// drop a connection whose sent data goes unacknowledged for 15 s or whose keepalives go
+/// unanswered (idle 30 s, then every 10 s, 3 times).
+const PG_TIMEOUTS: &[(&str, &str)] = &[
+    ("connect_timeout", "5"),
+    ("keepalives", "1"),
+    ("keepalives_idle", "30"),
+    ("keepalives_interval", "10"),
+    ("keepalives_count", "3"),
+    ("tcp_user_timeout", "15000"),
+];
+
+/// No statement runs longer than this (a lock waited on counts); it then fails as "not now".
+const PG_STATEMENT_TIMEOUT_MS: u32 = 30_000;
+
+/// The URL with [`PG_TIMEOUTS`] added where it does not set them (its own values win).
+fn with_timeouts(url: &str) -> String {
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return url.to_string();
+    };
+    let given: Vec<String> = parsed.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    {
+        let mut query = parsed.query_pairs_mut();
+        for (key, value) in PG_TIMEOUTS {
+            if !given.iter().any(|g| g == key) {
+                query.append_pair(key, value);
+            }
+        }
+    }
+    parsed.to_string()
+}
+
 /// Opens connections for the pool, keeping the real error of a failed connect.
 #[derive(Debug)]
 struct Manager {
@@ -77,9 +110,11 @@ impl ManageConnection for Manager {
                 Ok(AnyConnection::Sqlite(conn))
             }
             DatabaseUrl::Postgres(url) => {
-                let mut conn = PgConnection::establish(url)?;
-                conn.batch_execute("SET TIME ZONE 'UTC'")
-                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                let mut conn = PgConnection::establish(&with_timeouts(url))?;
+                conn.batch_execute(&format!(
+                    "SET TIME ZONE 'UTC'; SET statement_timeout = {PG_STATEMENT_TIMEOUT_MS}"
+                ))
+                .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(AnyConnection::Postgresql(conn))
             }
         }
@@ -219,4 +254,22 @@ where
         }
         f(conn)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_timeouts;
+
+    #[test]
+    fn postgres_urls_get_timeouts_unless_they_set_their_own() {
+        let url = with_timeouts("postgres://belong@db.example.org/belong");
+        assert!(url.contains("?connect_timeout=5&keepalives=1"), "{url}");
+        assert!(url.contains("tcp_user_timeout=15000"), "{url}");
+        let own = with_timeouts("postgres://belong@db/belong?sslmode=require&connect_timeout=2");
+        assert!(own.contains("connect_timeout=2") && !own.contains("connect_timeout=5"));
+        assert!(
+            own.contains("sslmode=require&connect_timeout=2&keepalives=1"),
+            "{own}"
+        );
+    }
 }

@@ -176,3 +176,42 @@ async fn tokens_are_shown_once_and_stored_hashed(backend: Backend) {
 }
 
 crate::on_both_backends!(tokens_are_shown_once_and_stored_hashed);
+
+/// A PostgreSQL server that accepts connections and then says nothing (hung, or behind a
+/// broken network) stops `belong` within seconds with a clear message, instead of hanging.
+#[test]
+fn a_database_that_never_answers_fails_fast() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = silent.local_addr().expect("addr").port();
+    let db = TestDb::new(Backend::Sqlite);
+    let url = format!("postgres://belong@127.0.0.1:{port}/belong");
+    let mut child = belong_command(&db)
+        .arg("migrate")
+        .env("BELONG__DATABASE__URL", &url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run belong");
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break Some(status);
+        }
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    drop(silent);
+    let status = status.expect("belong gave up within 30 s");
+    assert!(!status.success());
+    assert!(started.elapsed() < std::time::Duration::from_secs(15));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr)
+        .expect("read");
+    assert!(
+        stderr.contains("timeout") || stderr.contains("timed out"),
+        "{stderr}"
+    );
+}
