@@ -333,10 +333,12 @@ fn open_in(
         expires_at: row.expires_at,
         asked_for_contact,
     };
+    // After its expiry a link says only that the check-in closed, answered or not: an old
+    // email in someone else's hands shows no name.
     let open_until = row.expires_at.is_some_and(|e| e > at);
     Ok(Some(match row.status.as_str() {
         "sent" if open_until => Opened::Open(form),
-        "answered" => Opened::Answered(form),
+        "answered" if open_until => Opened::Answered(form),
         _ => Opened::Gone,
     }))
 }

@@ -336,8 +336,12 @@ async fn answers_are_checked_recorded_once_and_links_expire(backend: Backend) {
             .0,
         410
     );
-    // The answered one still thanks its owner.
-    assert_eq!(get_page(&app, &mentee_link).await.0, 200);
+    // Once expired, the answered link no longer greets its owner by name: anyone holding an
+    // old email sees only that the check-in has closed.
+    let (status, page) = get_page(&app, &mentee_link).await;
+    assert_eq!(status, 410);
+    assert!(page.contains("This check-in has closed"), "{page}");
+    assert!(!page.contains("Ana"), "{page}");
 }
 
 async fn reminders_stop_on_a_one_click_opt_out(backend: Backend) {
