@@ -53,7 +53,7 @@ pub async fn send_due(app: &App, owner: &str) -> Result<Sent, AppError> {
     let sent = app
         .db
         .run(move |conn| -> Result<Sent, AppError> {
-            let at = now();
+            let at = crate::store::database_now(conn)?;
             let lease = chrono::Duration::from_std(settings.checkins.lease)
                 .unwrap_or(chrono::Duration::minutes(1));
             let mut sent = Sent::default();

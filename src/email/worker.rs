@@ -87,7 +87,7 @@ impl Worker {
         let claimed = self
             .db
             .run(move |conn| {
-                let at = now();
+                let at = crate::store::database_now(conn)?;
                 emails::claim_due(conn, &owner, at, at + lease, BATCH)
             })
             .await?;

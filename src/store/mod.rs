@@ -47,6 +47,26 @@ pub mod tokens;
 pub use connection::{AnyConnection, DatabaseUrl, Db, exclusive_tx, write_tx};
 pub use error::StoreError;
 
+/// The database's own clock, UTC, as stored. Leases are taken and compared on it, so that
+/// processes whose clocks disagree still agree on who holds what.
+pub fn database_now(conn: &mut AnyConnection) -> Result<chrono::NaiveDateTime, StoreError> {
+    use chrono::SubsecRound;
+    use diesel::dsl::sql;
+    use diesel::prelude::*;
+    use diesel::sql_types::Timestamp;
+    let at: chrono::NaiveDateTime = match conn {
+        AnyConnection::Sqlite(c) => {
+            diesel::select(sql::<Timestamp>("strftime('%Y-%m-%d %H:%M:%f', 'now')"))
+                .get_result(c)?
+        }
+        AnyConnection::Postgresql(c) => {
+            diesel::select(sql::<Timestamp>("clock_timestamp() AT TIME ZONE 'UTC'"))
+                .get_result(c)?
+        }
+    };
+    Ok(at.trunc_subsecs(6))
+}
+
 /// The current time as stored: UTC, truncated to microseconds (what PostgreSQL keeps).
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::SubsecRound;
