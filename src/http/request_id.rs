@@ -53,6 +53,16 @@ pub fn logged_path(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::logged_path;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn no_personal_link_survives(token in "[A-Za-z0-9_-]{20,64}", tail in "(/[a-z]{1,12})?") {
+            let logged = logged_path(&format!("/c/{token}{tail}"));
+            prop_assert!(!logged.contains(&token));
+            prop_assert!(logged.ends_with(&tail));
+        }
+    }
 
     #[test]
     fn personal_links_are_redacted() {
