@@ -1,0 +1,179 @@
+//! Password checks on a few threads of their own. Argon2 needs 19 MiB for every check; run on
+//! an unbounded pool, a flood of sign-ins would need that many times over. Here a fixed number
+//! of threads each keep one block of memory and reuse it, and a sign-in that finds them all
+//! busy is turned away at once (the caller answers 429) instead of waiting in a queue.
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use subtle::ConstantTimeEq;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// A thread that has had nothing to check for this long gives its memory back.
+const IDLE: Duration = Duration::from_secs(30);
+
+type Job = Box<dyn FnOnce(&mut Vec<Block>) + Send>;
+
+/// The hashing threads, started on first use.
+pub struct Hashers {
+    threads: usize,
+    permits: Arc<Semaphore>,
+    jobs: OnceLock<Sender<Job>>,
+}
+
+/// A hashing thread held for one sign-in, from before its attempt is counted until its
+/// password is checked.
+pub struct Slot {
+    _permit: OwnedSemaphorePermit,
+    jobs: Sender<Job>,
+}
+
+impl Hashers {
+    /// `threads` of them; 0 means twice the number of cores.
+    pub fn new(threads: usize) -> Self {
+        let threads = match threads {
+            0 => 2 * std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        };
+        Hashers {
+            threads,
+            permits: Arc::new(Semaphore::new(threads)),
+            jobs: OnceLock::new(),
+        }
+    }
+
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// A free thread, or `None` when every one is taken.
+    pub fn try_reserve(&self) -> Option<Slot> {
+        let permit = self.permits.clone().try_acquire_owned().ok()?;
+        Some(Slot {
+            _permit: permit,
+            jobs: self.jobs.get_or_init(|| start(self.threads)).clone(),
+        })
+    }
+}
+
+impl Slot {
+    /// Whether `password` matches the PHC string `stored` (false for a malformed one).
+    pub async fn verify(self, password: String, stored: String) -> bool {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |memory| {
+            let _ = reply.send(verify_with(memory, password.as_bytes(), &stored));
+        });
+        if self.jobs.send(job).is_err() {
+            return false;
+        }
+        // The permit is held until the answer is back, so at most `threads` checks are queued.
+        let matches = answer.await.unwrap_or(false);
+        drop(self);
+        matches
+    }
+}
+
+fn start(threads: usize) -> Sender<Job> {
+    let (jobs, queue) = channel::<Job>();
+    let queue = Arc::new(Mutex::new(queue));
+    for n in 0..threads {
+        let queue = queue.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("belong-hash-{n}"))
+            .spawn(move || work(&queue));
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start a password hashing thread");
+        }
+    }
+    jobs
+}
+
+fn work(queue: &Mutex<Receiver<Job>>) {
+    let mut memory: Vec<Block> = Vec::new();
+    loop {
+        let next = {
+            let queue = queue
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            queue.recv_timeout(IDLE)
+        };
+        match next {
+            Ok(job) => job(&mut memory),
+            Err(RecvTimeoutError::Timeout) => memory = Vec::new(),
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+    }
+}
+
+/// Argon2 verification of a PHC string, with `memory` as its working memory (grown to what
+/// the stored parameters need, and kept for the next check).
+fn verify_with(memory: &mut Vec<Block>, password: &[u8], stored: &str) -> bool {
+    let Ok(hash) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (&hash.salt, &hash.hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (
+        Algorithm::try_from(hash.algorithm.as_str()),
+        Params::try_from(&hash),
+    ) else {
+        return false;
+    };
+    let version = match hash.version.map(Version::try_from) {
+        None => Version::default(),
+        Some(Ok(v)) => v,
+        Some(Err(_)) => return false,
+    };
+    let blocks = params.block_count();
+    if memory.len() < blocks {
+        memory.resize(blocks, Block::default());
+    }
+    let mut out = vec![0u8; expected.len()];
+    let argon2 = Argon2::new(algorithm, version, params);
+    argon2
+        .hash_password_into_with_memory(password, salt, &mut out, &mut memory[..blocks])
+        .is_ok()
+        && bool::from(out.as_slice().ct_eq(expected.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use argon2::password_hash::PasswordHasher;
+
+    #[test]
+    fn verifies_what_argon2_hashed() {
+        let stored = Argon2::default()
+            .hash_password(b"tea before the night shift")
+            .expect("hash")
+            .to_string();
+        let mut memory = Vec::new();
+        assert!(verify_with(
+            &mut memory,
+            b"tea before the night shift",
+            &stored
+        ));
+        assert!(!verify_with(
+            &mut memory,
+            b"tea after the night shift",
+            &stored
+        ));
+        assert!(!verify_with(&mut memory, b"x", "not a hash"));
+        assert_eq!(memory.len(), Params::default().block_count());
+    }
+
+    #[tokio::test]
+    async fn turns_away_what_it_cannot_take_at_once() {
+        let hashers = Hashers::new(2);
+        let (a, b) = (hashers.try_reserve(), hashers.try_reserve());
+        assert!(a.is_some() && b.is_some());
+        assert!(hashers.try_reserve().is_none(), "both threads are taken");
+        drop(a);
+        let slot = hashers.try_reserve().expect("a thread is free again");
+        assert!(!slot.verify("x".into(), "not a hash".into()).await);
+    }
+}
