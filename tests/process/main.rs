@@ -9,6 +9,7 @@ mod cli;
 mod delivery;
 mod digest;
 mod durability;
+mod limits;
 mod match_file;
 mod migrations;
 mod processes;
