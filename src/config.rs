@@ -106,7 +106,7 @@ pub struct ServerSettings {
     pub login_failures_per_address: u32,
     pub login_wait_secs: u32,
     pub login_wait_cap_secs: u32,
-    /// Threads that check passwords; 0 means twice the cores.
+    /// Threads that check passwords; 0 means twice the cores, at most four.
     pub password_hashers: usize,
 }
 

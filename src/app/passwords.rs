@@ -15,6 +15,10 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 /// A thread that has had nothing to check for this long gives its memory back.
 const IDLE: Duration = Duration::from_secs(30);
 
+/// Threads when the setting leaves it to Belong: four checks at once hold about 76 MiB, so a
+/// flood of sign-ins never grows the process by more than that, however many cores it has.
+pub const DEFAULT_MOST: usize = 4;
+
 type Job = Box<dyn FnOnce(&mut Vec<Block>) + Send>;
 
 /// The hashing threads, started on first use.
@@ -32,10 +36,12 @@ pub struct Slot {
 }
 
 impl Hashers {
-    /// `threads` of them; 0 means twice the number of cores.
+    /// `threads` of them; 0 means twice the number of cores, at most [`DEFAULT_MOST`].
     pub fn new(threads: usize) -> Self {
         let threads = match threads {
-            0 => 2 * std::thread::available_parallelism().map_or(1, usize::from),
+            0 => {
+                (2 * std::thread::available_parallelism().map_or(1, usize::from)).min(DEFAULT_MOST)
+            }
             n => n,
         };
         Hashers {

@@ -10,7 +10,10 @@ use crate::on_both_backends;
 on_both_backends!(
     parallel_wrong_passwords_for_one_account,
     parallel_wrong_passwords_from_one_address,
-    the_wait_grows_and_the_right_password_works_after_it
+    the_wait_grows_and_the_right_password_works_after_it,
+    expired_counters_are_removed,
+    a_busy_pool_turns_sign_ins_away_at_once,
+    a_forwarded_for_header_from_an_untrusted_peer_is_ignored
 );
 
 /// Enough hashing threads that the pool never answers "busy" here: what is tested is the limit.
@@ -44,16 +47,27 @@ async fn attempt(
     email: &str,
     password: &str,
 ) -> Answer {
-    let response = client
-        .post(app.url("/coordinator/login"))
-        .form(&[
-            ("csrf_token", token),
-            ("email", email),
-            ("password", password),
-        ])
-        .send()
-        .await
-        .expect("post");
+    attempt_from(client, app, token, email, password, None).await
+}
+
+/// A sign-in whose request carries `X-Forwarded-For: {from}` when given.
+async fn attempt_from(
+    client: &reqwest::Client,
+    app: &TestApp,
+    token: &str,
+    email: &str,
+    password: &str,
+    from: Option<&str>,
+) -> Answer {
+    let mut request = client.post(app.url("/coordinator/login")).form(&[
+        ("csrf_token", token),
+        ("email", email),
+        ("password", password),
+    ]);
+    if let Some(from) = from {
+        request = request.header("x-forwarded-for", from);
+    }
+    let response = request.send().await.expect("post");
     let status = response.status().as_u16();
     let retry_after = response
         .headers()
@@ -181,4 +195,128 @@ async fn the_wait_grows_and_the_right_password_works_after_it(backend: Backend) 
         attempt(&client, &app, &token, email, "wrong").await.status,
         429
     );
+}
+
+/// The subjects of the counters in the database.
+async fn counters(app: &TestApp) -> Vec<String> {
+    use belong::store::schema::rate_limits;
+    use diesel::prelude::*;
+    app.app
+        .db
+        .run(|conn| {
+            rate_limits::table
+                .select(rate_limits::subject)
+                .order(rate_limits::subject.asc())
+                .load::<String>(conn)
+                .map_err(belong::store::StoreError::from)
+        })
+        .await
+        .expect("counters")
+}
+
+async fn expired_counters_are_removed(backend: Backend) {
+    use belong::store::schema::rate_limits;
+    use diesel::prelude::*;
+    let app = spawn_with(TestDb::new(backend), &[]).await;
+    app.app
+        .db
+        .run(|conn| {
+            diesel::insert_into(rate_limits::table)
+                .values((
+                    rate_limits::subject.eq("signup:192.0.2.1"),
+                    rate_limits::hits.eq(3),
+                    rate_limits::last_ms.eq(1_000),
+                    rate_limits::wait_ms.eq(0),
+                    rate_limits::expires_ms.eq(61_000),
+                ))
+                .execute(conn)
+                .map_err(belong::store::StoreError::from)
+        })
+        .await
+        .expect("an old window");
+    let (client, token) = login_form(&app).await;
+    assert_eq!(
+        attempt(&client, &app, &token, "grace@example.org", "wrong")
+            .await
+            .status,
+        401
+    );
+    let left = counters(&app).await;
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(
+        left.iter().all(|s| s.starts_with("login-")),
+        "the old window is gone, the live counts stay: {left:?}"
+    );
+}
+
+async fn a_busy_pool_turns_sign_ins_away_at_once(backend: Backend) {
+    let app = Arc::new(
+        spawn_with(
+            TestDb::new(backend),
+            &[
+                ("BELONG__SERVER__PASSWORD_HASHERS", "1"),
+                ("BELONG__SERVER__TRUSTED_PROXIES", "127.0.0.1/32"),
+            ],
+        )
+        .await,
+    );
+    let (client, token) = login_form(&app).await;
+    // Thirty people at once, each from their own address with their own account: no limit
+    // applies, but one thread checks passwords.
+    let mut tasks = Vec::new();
+    for i in 0..30 {
+        let (app, client, token) = (app.clone(), client.clone(), token.clone());
+        tasks.push(tokio::spawn(async move {
+            attempt_from(
+                &client,
+                &app,
+                &token,
+                &format!("person.{i}@example.org"),
+                "not the password at all",
+                Some(&format!("198.51.100.{}", i + 1)),
+            )
+            .await
+        }));
+    }
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.expect("join"));
+    }
+    only_refusals(&answers);
+    assert!(count(&answers, 401) >= 1, "the first one is checked");
+    let busy: Vec<&Answer> = answers.iter().filter(|a| a.status == 429).collect();
+    assert!(!busy.is_empty(), "the others do not queue");
+    assert!(
+        busy.iter().all(|a| a.page.contains("very busy")),
+        "turned away as busy, not as throttled"
+    );
+}
+
+async fn a_forwarded_for_header_from_an_untrusted_peer_is_ignored(backend: Backend) {
+    // No trusted proxies: whatever the header claims, every attempt is from 127.0.0.1.
+    let app = spawn_with(TestDb::new(backend), &[ROOMY_POOL]).await;
+    let (client, token) = login_form(&app).await;
+    for i in 0..20 {
+        let from = format!("203.0.113.{}", i + 1);
+        let answer = attempt_from(
+            &client,
+            &app,
+            &token,
+            &format!("guess.{i}@example.org"),
+            "wrong",
+            Some(&from),
+        )
+        .await;
+        assert_eq!(answer.status, 401);
+    }
+    let answer = attempt_from(
+        &client,
+        &app,
+        &token,
+        "guess.99@example.org",
+        "wrong",
+        Some("203.0.113.99"),
+    )
+    .await;
+    assert_eq!(answer.status, 429, "the twenty-first from one peer");
 }
