@@ -1,10 +1,11 @@
 //! Password checks on a few threads of their own. Argon2 needs 19 MiB for every check; run on
 //! an unbounded pool, a flood of sign-ins would need that many times over. Here a fixed number
-//! of threads each keep one block of memory and reuse it, and a sign-in that finds them all
-//! busy is turned away at once (the caller answers 429) instead of waiting in a queue.
+//! of threads each keep one block of memory and reuse it (giving it back when idle), and a
+//! sign-in that finds them all busy is turned away at once (the caller answers 429) instead of
+//! waiting in a queue.
 
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::collections::VecDeque;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use argon2::password_hash::phc::PasswordHash;
@@ -21,18 +22,40 @@ pub const DEFAULT_MOST: usize = 4;
 
 type Job = Box<dyn FnOnce(&mut Vec<Block>) + Send>;
 
-/// The hashing threads, started on first use.
+/// The hashing threads, started on first use, and stopped when this is dropped.
 pub struct Hashers {
     threads: usize,
     permits: Arc<Semaphore>,
-    jobs: OnceLock<Sender<Job>>,
+    queue: Arc<Queue>,
+    started: std::sync::Once,
+}
+
+/// Jobs waiting for a thread: never more than there are threads, as each holds a permit.
+#[derive(Default)]
+struct Queue {
+    state: Mutex<State>,
+    ready: Condvar,
+}
+
+#[derive(Default)]
+struct State {
+    jobs: VecDeque<Job>,
+    closed: bool,
+}
+
+impl Queue {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 /// A hashing thread held for one sign-in, from before its attempt is counted until its
-/// password is checked.
+/// password has been checked.
 pub struct Slot {
-    _permit: OwnedSemaphorePermit,
-    jobs: Sender<Job>,
+    permit: OwnedSemaphorePermit,
+    queue: Arc<Queue>,
 }
 
 impl Hashers {
@@ -47,21 +70,26 @@ impl Hashers {
         Hashers {
             threads,
             permits: Arc::new(Semaphore::new(threads)),
-            jobs: OnceLock::new(),
+            queue: Arc::default(),
+            started: std::sync::Once::new(),
         }
-    }
-
-    pub fn threads(&self) -> usize {
-        self.threads
     }
 
     /// A free thread, or `None` when every one is taken.
     pub fn try_reserve(&self) -> Option<Slot> {
         let permit = self.permits.clone().try_acquire_owned().ok()?;
+        self.started.call_once(|| start(self.threads, &self.queue));
         Some(Slot {
-            _permit: permit,
-            jobs: self.jobs.get_or_init(|| start(self.threads)).clone(),
+            permit,
+            queue: self.queue.clone(),
         })
+    }
+}
+
+impl Drop for Hashers {
+    fn drop(&mut self) {
+        self.queue.lock().closed = true;
+        self.queue.ready.notify_all();
     }
 }
 
@@ -69,22 +97,20 @@ impl Slot {
     /// Whether `password` matches the PHC string `stored` (false for a malformed one).
     pub async fn verify(self, password: String, stored: String) -> bool {
         let (reply, answer) = tokio::sync::oneshot::channel();
+        let permit = self.permit;
         let job: Job = Box::new(move |memory| {
             let _ = reply.send(verify_with(memory, password.as_bytes(), &stored));
+            // Released only once the check is done, even when the sign-in was abandoned
+            // meanwhile: no more checks ever run or wait than there are threads.
+            drop(permit);
         });
-        if self.jobs.send(job).is_err() {
-            return false;
-        }
-        // The permit is held until the answer is back, so at most `threads` checks are queued.
-        let matches = answer.await.unwrap_or(false);
-        drop(self);
-        matches
+        self.queue.lock().jobs.push_back(job);
+        self.queue.ready.notify_one();
+        answer.await.unwrap_or(false)
     }
 }
 
-fn start(threads: usize) -> Sender<Job> {
-    let (jobs, queue) = channel::<Job>();
-    let queue = Arc::new(Mutex::new(queue));
+fn start(threads: usize, queue: &Arc<Queue>) {
     for n in 0..threads {
         let queue = queue.clone();
         let spawned = std::thread::Builder::new()
@@ -94,22 +120,33 @@ fn start(threads: usize) -> Sender<Job> {
             tracing::error!(error = %e, "cannot start a password hashing thread");
         }
     }
-    jobs
 }
 
-fn work(queue: &Mutex<Receiver<Job>>) {
+fn work(queue: &Queue) {
     let mut memory: Vec<Block> = Vec::new();
     loop {
-        let next = {
-            let queue = queue
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            queue.recv_timeout(IDLE)
+        let job = {
+            let mut state = queue.lock();
+            loop {
+                if state.closed {
+                    return;
+                }
+                if let Some(job) = state.jobs.pop_front() {
+                    break Some(job);
+                }
+                let (next, waited) = queue
+                    .ready
+                    .wait_timeout(state, IDLE)
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                state = next;
+                if waited.timed_out() && state.jobs.is_empty() {
+                    break None;
+                }
+            }
         };
-        match next {
-            Ok(job) => job(&mut memory),
-            Err(RecvTimeoutError::Timeout) => memory = Vec::new(),
-            Err(RecvTimeoutError::Disconnected) => return,
+        match job {
+            Some(job) => job(&mut memory),
+            None => memory = Vec::new(),
         }
     }
 }
@@ -181,5 +218,35 @@ mod tests {
         drop(a);
         let slot = hashers.try_reserve().expect("a thread is free again");
         assert!(!slot.verify("x".into(), "not a hash".into()).await);
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_check_keeps_its_thread_until_it_is_done() {
+        let stored = Argon2::default()
+            .hash_password(b"tea before the night shift")
+            .expect("hash")
+            .to_string();
+        let hashers = Hashers::new(1);
+        let slot = hashers.try_reserve().expect("a thread");
+        let check = slot.verify("wrong".into(), stored.clone());
+        // The sign-in gives up (its client went away) while the check runs.
+        let _ = tokio::time::timeout(Duration::from_millis(1), check).await;
+        assert!(
+            hashers.try_reserve().is_none(),
+            "nothing else may start or queue while it runs"
+        );
+        let mut free = None;
+        for _ in 0..500 {
+            free = hashers.try_reserve();
+            if free.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let slot = free.expect("the thread is free once the check is done");
+        assert!(
+            slot.verify("tea before the night shift".into(), stored)
+                .await
+        );
     }
 }
