@@ -113,6 +113,16 @@ pub struct ServerSettings {
     pub workers: Option<usize>,
     pub signup_posts_per_minute: u32,
     pub session_hours: u32,
+    /// Proxies whose `X-Forwarded-For` is believed (see `http::client`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Failed sign-ins allowed per account, and per client address, before each further
+    /// attempt must wait: `login_wait_secs` at first, doubling up to `login_wait_cap_secs`.
+    pub login_failures_per_account: u32,
+    pub login_failures_per_address: u32,
+    pub login_wait_secs: u32,
+    pub login_wait_cap_secs: u32,
+    /// Threads that check passwords; 0 means twice the cores, at most four.
+    pub password_hashers: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -170,10 +180,22 @@ impl Settings {
             }
             builder = builder.add_source(config::File::from(path).required(true));
         }
-        let env: config::Map<String, String> = env
+        let mut env: config::Map<String, String> = env
             .into_iter()
             .filter(|(k, _)| k.starts_with("BELONG__"))
             .collect();
+        // The one list that may come from the environment, separated by commas.
+        if let Some(list) = env.remove("BELONG__SERVER__TRUSTED_PROXIES") {
+            let items: Vec<String> = list
+                .split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(String::from)
+                .collect();
+            builder = builder
+                .set_override("server.trusted_proxies", items)
+                .map_err(|e| ConfigError(one_line(&e.to_string())))?;
+        }
         builder = builder.add_source(
             config::Environment::with_prefix("BELONG")
                 .prefix_separator("__")
@@ -190,6 +212,20 @@ impl Settings {
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A CIDR range, or a single address, of a proxy in front of Belong.
+fn trusted_proxy(text: &str) -> Result<ipnet::IpNet, ConfigError> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map(|net| net.trunc())
+        .map_err(|_| {
+            invalid(
+                "server.trusted_proxies",
+                format!("\"{text}\" is not an address range like 10.0.0.0/8 or an address like 192.0.2.7"),
+            )
+        })
 }
 
 fn invalid(key: &str, message: impl std::fmt::Display) -> ConfigError {
@@ -340,6 +376,12 @@ struct RawServer {
     workers: usize,
     signup_posts_per_minute: u32,
     session_hours: u32,
+    trusted_proxies: Vec<String>,
+    login_failures_per_account: u32,
+    login_failures_per_address: u32,
+    login_wait_secs: u32,
+    login_wait_cap_secs: u32,
+    password_hashers: usize,
 }
 
 #[derive(Deserialize)]
@@ -449,6 +491,51 @@ impl RawSettings {
             session_hours: match s.session_hours {
                 1..=720 => s.session_hours,
                 _ => return Err(invalid("server.session_hours", "must be from 1 to 720")),
+            },
+            trusted_proxies: s
+                .trusted_proxies
+                .iter()
+                .map(|text| trusted_proxy(text))
+                .collect::<Result<_, _>>()?,
+            login_failures_per_account: match s.login_failures_per_account {
+                1..=1000 => s.login_failures_per_account,
+                _ => {
+                    return Err(invalid(
+                        "server.login_failures_per_account",
+                        "must be from 1 to 1000",
+                    ));
+                }
+            },
+            login_failures_per_address: match s.login_failures_per_address {
+                1..=100_000 => s.login_failures_per_address,
+                _ => {
+                    return Err(invalid(
+                        "server.login_failures_per_address",
+                        "must be from 1 to 100000",
+                    ));
+                }
+            },
+            login_wait_cap_secs: match s.login_wait_cap_secs {
+                1..=1800 => s.login_wait_cap_secs,
+                _ => {
+                    return Err(invalid(
+                        "server.login_wait_cap_secs",
+                        "must be from 1 to 1800 (half an hour)",
+                    ));
+                }
+            },
+            login_wait_secs: match s.login_wait_secs {
+                n if n >= 1 && n <= s.login_wait_cap_secs => n,
+                _ => {
+                    return Err(invalid(
+                        "server.login_wait_secs",
+                        "must be at least 1 and at most server.login_wait_cap_secs",
+                    ));
+                }
+            },
+            password_hashers: match s.password_hashers {
+                0..=256 => s.password_hashers,
+                _ => return Err(invalid("server.password_hashers", "must be from 0 to 256")),
             },
         };
 
@@ -1043,6 +1130,58 @@ send_hours = { night = "late" }
         let err = Settings::load_with_env(None, env(&[("BELONG__SERVER__PROT", "1")]))
             .expect_err("unknown key");
         assert!(err.to_string().contains("prot"), "{err}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_ranges_checked_at_start_up() {
+        let s = Settings::load_with_env(None, env(&[])).expect("loads");
+        assert!(
+            s.server.trusted_proxies.is_empty(),
+            "nobody is trusted by default"
+        );
+        let s = Settings::load_with_env(
+            None,
+            env(&[(
+                "BELONG__SERVER__TRUSTED_PROXIES",
+                "10.0.0.0/8, 192.0.2.7,2001:db8::/32",
+            )]),
+        )
+        .expect("loads");
+        let shown: Vec<String> = s
+            .server
+            .trusted_proxies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(shown, ["10.0.0.0/8", "192.0.2.7/32", "2001:db8::/32"]);
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("belong.toml");
+        std::fs::write(
+            &file,
+            "[server]\ntrusted_proxies = [\"127.0.0.1/32\", \"proxy.local\"]\n",
+        )
+        .expect("write");
+        let err = Settings::load_with_env(Some(&file), env(&[])).expect_err("a host name");
+        assert!(
+            err.to_string().contains("server.trusted_proxies")
+                && err.to_string().contains("proxy.local"),
+            "{err}"
+        );
+        let err = Settings::load_with_env(
+            None,
+            env(&[("BELONG__SERVER__TRUSTED_PROXIES", "10.0.0.0/33")]),
+        )
+        .expect_err("a bad prefix");
+        assert!(err.to_string().contains("server.trusted_proxies"), "{err}");
+        let err = Settings::load_with_env(
+            None,
+            env(&[
+                ("BELONG__SERVER__LOGIN_WAIT_SECS", "120"),
+                ("BELONG__SERVER__LOGIN_WAIT_CAP_SECS", "60"),
+            ]),
+        )
+        .expect_err("a first wait above the cap");
+        assert!(err.to_string().contains("server.login_wait_secs"), "{err}");
     }
 
     #[test]

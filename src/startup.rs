@@ -4,6 +4,7 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::app::passwords::Hashers;
 use crate::app::{App, Keys};
 use crate::config::Settings;
 use tokio::sync::watch;
@@ -63,6 +64,7 @@ pub fn open(settings: Settings) -> Result<(App, Vec<String>), StartError> {
             })
         })
         .map_err(|e| failed(e.to_string()))?;
+    let hashers = Arc::new(Hashers::new(settings.server.password_hashers));
     Ok((
         App {
             db,
@@ -72,6 +74,7 @@ pub fn open(settings: Settings) -> Result<(App, Vec<String>), StartError> {
                 form: form_key.into_bytes(),
             }),
             health: Arc::default(),
+            hashers,
         },
         applied,
     ))

@@ -1,25 +1,22 @@
 //! Coordinators: accounts made on the command line, sign-in with throttling, and sessions
 //! kept on the server.
 
+use std::sync::Arc;
+
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use argon2::password_hash::PasswordHasher;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Duration, NaiveDateTime};
 use rand::RngCore;
 
-use super::{App, AppError, tokens};
+use super::{App, AppError, limits, tokens};
 use crate::domain::email::EmailAddress;
 use crate::domain::field_error::FieldErrors;
 use crate::domain::password;
 use crate::domain::text::FullName;
 use crate::store::coordinators::{self as rows, CoordinatorRow, LoginRow};
 use crate::store::{Db, StoreError, now, write_tx};
-
-/// Failed sign-ins allowed per account, and per address, within [`WINDOW_MINUTES`].
-pub const MAX_FAILURES_PER_ACCOUNT: i32 = 5;
-pub const MAX_FAILURES_PER_ADDRESS: i32 = 20;
-pub const WINDOW_MINUTES: i64 = 15;
 
 /// The signed-in coordinator of a console request.
 #[derive(Debug, Clone)]
@@ -73,8 +70,13 @@ pub fn create(db: &Db, email: &str, name: &str, password: &str) -> Result<String
 #[derive(Debug)]
 pub enum LoginError {
     Invalid,
-    /// Too many failures lately; try again later.
-    Throttled,
+    /// Too many failures lately, from this address or for this account: the password was not
+    /// checked; try again after this many seconds.
+    Throttled {
+        retry_after_secs: u64,
+    },
+    /// Every password-checking thread is busy; try again in a moment.
+    Busy,
     Unavailable(AppError),
 }
 
@@ -83,75 +85,75 @@ pub struct NewSession {
     pub cookie: String,
 }
 
-/// Checks the password and starts a session. Failures are counted per account and per
-/// address; past the limits every attempt is refused until the window passes.
+/// Checks the password and starts a session. The attempt is counted as a failure, per
+/// account and per client address, before the password is checked (and taken back when it
+/// was right), so parallel attempts cannot get past the limits; over a limit the password is
+/// not checked at all.
 pub async fn login(
     app: &App,
     email: &str,
     password: &str,
     address: &str,
 ) -> Result<NewSession, LoginError> {
+    // A hashing thread first: a flood is turned away before it costs the database anything.
+    let Some(slot) = app.hashers.try_reserve() else {
+        return Err(LoginError::Busy);
+    };
     let email = email.trim().to_ascii_lowercase();
-    let (account, from) = (format!("account:{email}"), format!("address:{address}"));
-    let since = now() - Duration::minutes(WINDOW_MINUTES);
-    let (row, throttled) = {
-        let (email, account, from) = (email.clone(), account.clone(), from.clone());
+    let subjects = Arc::new(limits::LoginSubjects::new(&email, address));
+    let settings = app.settings.clone();
+    let (row, counted) = {
+        let (subjects, settings) = (subjects.clone(), settings.clone());
         app.db
             .run(move |conn| {
-                let throttled = rows::failures(conn, &account, since)? >= MAX_FAILURES_PER_ACCOUNT
-                    || rows::failures(conn, &from, since)? >= MAX_FAILURES_PER_ADDRESS;
-                Ok::<_, AppError>((rows::by_email(conn, &email)?, throttled))
+                let counted = limits::count_login_attempt(
+                    conn,
+                    &subjects,
+                    &settings.server,
+                    limits::now_ms(),
+                )?;
+                let row = match counted {
+                    Ok(()) => rows::by_email(conn, &email)?,
+                    Err(_) => None,
+                };
+                Ok::<_, AppError>((row, counted))
             })
             .await
             .map_err(LoginError::Unavailable)?
     };
-    if throttled {
-        return Err(LoginError::Throttled);
+    if let Err(wait_ms) = counted {
+        return Err(LoginError::Throttled {
+            retry_after_secs: limits::retry_after_secs(wait_ms),
+        });
     }
     // Verify against a real hash even for an unknown email, so timing tells nothing.
-    let stored = row.as_ref().map(|r| r.password_hash.clone());
-    let password = password.to_string();
-    let matches = tokio::task::spawn_blocking(move || {
-        let stored = stored.unwrap_or_else(|| dummy_hash().to_string());
-        PasswordHash::new(&stored)
-            .map(|hash| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &hash)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false);
-    let session_hours = app.settings.server.session_hours;
+    let stored = row
+        .as_ref()
+        .map_or_else(|| DUMMY_HASH.to_string(), |r| r.password_hash.clone());
+    let matches = slot.verify(password.to_string(), stored).await;
+    let Some(coordinator) = row.filter(|_| matches) else {
+        return Err(LoginError::Invalid);
+    };
+    let session_hours = settings.server.session_hours;
     app.db
         .run(move |conn| {
+            limits::login_succeeded(conn, &subjects, &settings.server, limits::now_ms())?;
             write_tx(conn, |conn| {
                 let at = now();
-                match row.filter(|_| matches) {
-                    None => {
-                        rows::record_failure(conn, &account, at, since)?;
-                        rows::record_failure(conn, &from, at, since)?;
-                        Ok(Err(LoginError::Invalid))
-                    }
-                    Some(coordinator) => {
-                        rows::clear_failures(conn, &account)?;
-                        let cookie = random_token();
-                        rows::start_session(
-                            conn,
-                            &tokens::hash(&cookie),
-                            &coordinator.id,
-                            &random_token(),
-                            at,
-                            at + Duration::hours(i64::from(session_hours)),
-                        )?;
-                        Ok(Ok(NewSession { cookie }))
-                    }
-                }
+                let cookie = random_token();
+                rows::start_session(
+                    conn,
+                    &tokens::hash(&cookie),
+                    &coordinator.id,
+                    &random_token(),
+                    at,
+                    at + Duration::hours(i64::from(session_hours)),
+                )?;
+                Ok(NewSession { cookie })
             })
         })
         .await
-        .map_err(|e: AppError| LoginError::Unavailable(e))?
+        .map_err(|e: AppError| LoginError::Unavailable(e))
 }
 
 /// The coordinator a session cookie belongs to, while the session lasts.
@@ -205,13 +207,25 @@ fn set_disabled(db: &Db, email: &str, at: Option<NaiveDateTime>) -> Result<(), A
     }
 }
 
-/// An argon2id hash of a random password, checked when the email is unknown.
-fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| {
-        Argon2::default()
-            .hash_password(random_token().as_bytes())
-            .map(|h| h.to_string())
-            .unwrap_or_default()
-    })
+/// An argon2id hash (Belong's parameters) of a random password nobody knows, checked when the
+/// email is unknown.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$tIjofLBx0DLu8wEGT961Fw$3Eh/bZiO8xnv/Tn2ZNNND/ITQir1W2+2iIPvUpr2weU";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use argon2::Params;
+    use argon2::password_hash::phc::PasswordHash;
+
+    #[test]
+    fn the_dummy_hash_costs_what_a_real_one_does() {
+        let dummy = PasswordHash::new(DUMMY_HASH).expect("a PHC string");
+        let params = Params::try_from(&dummy).expect("argon2 parameters");
+        let real = Params::default();
+        assert_eq!(dummy.algorithm.as_str(), "argon2id");
+        assert_eq!(
+            (params.m_cost(), params.t_cost(), params.p_cost()),
+            (real.m_cost(), real.t_cost(), real.p_cost())
+        );
+    }
 }

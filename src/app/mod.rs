@@ -7,8 +7,10 @@ pub mod emails;
 pub mod employment;
 pub mod flags;
 pub mod health;
+pub mod limits;
 pub mod matching;
 pub mod outcomes;
+pub mod passwords;
 pub mod profiles;
 pub mod rematch;
 pub mod tokens;
@@ -29,6 +31,8 @@ pub struct App {
     pub keys: Arc<Keys>,
     /// When this process last reviewed pair health and sent the digest.
     pub health: Arc<health::Pace>,
+    /// The threads that check passwords, a few at a time.
+    pub hashers: Arc<passwords::Hashers>,
 }
 
 /// Installation-wide keys, the same in every process.

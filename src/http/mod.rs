@@ -3,6 +3,7 @@
 pub mod api;
 pub mod auth;
 pub mod body;
+pub mod client;
 pub mod csv;
 pub mod fallback;
 pub mod feed;
@@ -50,9 +51,6 @@ pub fn server(app: App, listener: TcpListener) -> std::io::Result<actix_web::dev
     {
         routes.add(path, methods.iter().map(|m| m.to_string()).collect());
     }
-    let signup_limit = web::Data::new(pages::limit::RateLimit::new(
-        app.settings.server.signup_posts_per_minute,
-    ));
     let routes = web::Data::new(routes);
     let doc = Arc::new(doc);
     let limit = web::Data::new(BodyLimit(app.settings.server.max_body_bytes));
@@ -63,7 +61,6 @@ pub fn server(app: App, listener: TcpListener) -> std::io::Result<actix_web::dev
             .app_data(data.clone())
             .app_data(limit.clone())
             .app_data(routes.clone())
-            .app_data(signup_limit.clone())
             .wrap(ErrorHandlers::new().default_handler(fallback::problem_json))
             .wrap(middleware::from_fn(request_id::tag))
             .wrap(

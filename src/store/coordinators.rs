@@ -1,9 +1,9 @@
-//! Coordinators, their console sessions, and failed sign-ins.
+//! Coordinators and their console sessions.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{coordinators, login_failures, sessions};
+use super::schema::{coordinators, sessions};
 use super::{AnyConnection, StoreError};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -149,54 +149,5 @@ pub fn set_disabled(
 
 pub fn end_session(conn: &mut AnyConnection, id_hash: &str) -> Result<(), StoreError> {
     diesel::delete(sessions::table.filter(sessions::id_hash.eq(id_hash))).execute(conn)?;
-    Ok(())
-}
-
-/// Failed sign-ins for `subject` within the window that began after `since`.
-pub fn failures(
-    conn: &mut AnyConnection,
-    subject: &str,
-    since: NaiveDateTime,
-) -> Result<i32, StoreError> {
-    let row: Option<(i32, NaiveDateTime)> = login_failures::table
-        .filter(login_failures::subject.eq(subject))
-        .select((login_failures::failures, login_failures::window_start))
-        .first(conn)
-        .optional()?;
-    Ok(row
-        .filter(|(_, start)| *start >= since)
-        .map_or(0, |(n, _)| n))
-}
-
-pub fn record_failure(
-    conn: &mut AnyConnection,
-    subject: &str,
-    now: NaiveDateTime,
-    since: NaiveDateTime,
-) -> Result<(), StoreError> {
-    let existing: Option<(i32, NaiveDateTime)> = login_failures::table
-        .filter(login_failures::subject.eq(subject))
-        .select((login_failures::failures, login_failures::window_start))
-        .first(conn)
-        .optional()?;
-    let (count, start) = match existing {
-        Some((n, start)) if start >= since => (n + 1, start),
-        _ => (1, now),
-    };
-    diesel::delete(login_failures::table.filter(login_failures::subject.eq(subject)))
-        .execute(conn)?;
-    diesel::insert_into(login_failures::table)
-        .values((
-            login_failures::subject.eq(subject),
-            login_failures::failures.eq(count),
-            login_failures::window_start.eq(start),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-pub fn clear_failures(conn: &mut AnyConnection, subject: &str) -> Result<(), StoreError> {
-    diesel::delete(login_failures::table.filter(login_failures::subject.eq(subject)))
-        .execute(conn)?;
     Ok(())
 }

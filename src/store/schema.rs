@@ -138,10 +138,12 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_failures (subject) {
+    rate_limits (subject) {
         subject -> Text,
-        failures -> Integer,
-        window_start -> Timestamp,
+        hits -> Integer,
+        last_ms -> BigInt,
+        wait_ms -> BigInt,
+        expires_ms -> BigInt,
     }
 }
 
@@ -255,7 +257,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     reminder_optouts,
     coordinators,
     sessions,
-    login_failures,
+    rate_limits,
     profiles,
     api_tokens,
     matching_settings,

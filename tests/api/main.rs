@@ -12,6 +12,7 @@ mod email;
 mod employment;
 mod errors;
 mod health;
+mod limits;
 mod matching;
 mod outcome_pages;
 mod outcomes;

@@ -11,6 +11,7 @@ mod credentials;
 mod delivery;
 mod digest;
 mod durability;
+mod limits;
 mod match_file;
 mod migrations;
 mod processes;

@@ -23,7 +23,7 @@ fn both_backends_have_the_same_migrations() {
 fn select_everything(db: &Db) -> Result<(), StoreError> {
     use belong::store::schema::{
         answers, api_tokens, checkin_links, checkins, coordinators, employment_events,
-        health_digests, profiles, reminder_optouts, risk_flags,
+        health_digests, profiles, rate_limits, reminder_optouts, risk_flags,
     };
     db.run_blocking(|conn| {
         profiles::table
@@ -73,6 +73,9 @@ fn select_everything(db: &Db) -> Result<(), StoreError> {
                 chrono::NaiveDate,
                 chrono::NaiveDateTime,
             )>(conn)?;
+        rate_limits::table
+            .select(rate_limits::all_columns)
+            .load::<(String, i32, i64, i64, i64)>(conn)?;
         Ok(())
     })
 }

@@ -227,10 +227,8 @@ async fn login(app: web::Data<App>, req: HttpRequest, body: web::Bytes) -> HttpR
             Some("The sign-in form had expired. Please try again."),
         );
     }
-    let address = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    let address = crate::http::client::address(&req, &app.settings.server.trusted_proxies)
+        .map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
     match coordinators::login(&app, field("email"), field("password"), &address).await {
         Ok(session) => {
             let cookie = Cookie::build(SESSION_COOKIE, session.cookie)
@@ -255,12 +253,28 @@ async fn login(app: web::Data<App>, req: HttpRequest, body: web::Bytes) -> HttpR
             field("email"),
             Some("That email and password do not match a coordinator's login."),
         ),
-        Err(LoginError::Throttled) => login_page(
-            &app,
-            &req,
-            StatusCode::TOO_MANY_REQUESTS,
-            field("email"),
-            Some("Too many unsuccessful attempts. Please wait 15 minutes and try again."),
+        Err(LoginError::Throttled { retry_after_secs }) => retry_later(
+            login_page(
+                &app,
+                &req,
+                StatusCode::TOO_MANY_REQUESTS,
+                field("email"),
+                Some(&format!(
+                    "Too many unsuccessful attempts. Please wait {} and try again.",
+                    how_long(retry_after_secs)
+                )),
+            ),
+            retry_after_secs,
+        ),
+        Err(LoginError::Busy) => retry_later(
+            login_page(
+                &app,
+                &req,
+                StatusCode::TOO_MANY_REQUESTS,
+                field("email"),
+                Some("Signing in is very busy just now. Please wait a few seconds and try again."),
+            ),
+            BUSY_RETRY_SECS,
         ),
         Err(LoginError::Unavailable(e)) => {
             tracing::warn!(error = %e, "sign-in failed");
@@ -272,6 +286,27 @@ async fn login(app: web::Data<App>, req: HttpRequest, body: web::Bytes) -> HttpR
                 Some("We could not sign you in just now. Please try again in a minute."),
             )
         }
+    }
+}
+
+/// How long a sign-in turned away because every password check was busy should wait.
+const BUSY_RETRY_SECS: u64 = 2;
+
+fn retry_later(mut response: HttpResponse, secs: u64) -> HttpResponse {
+    response.headers_mut().insert(
+        actix_web::http::header::RETRY_AFTER,
+        actix_web::http::header::HeaderValue::from(secs),
+    );
+    response
+}
+
+/// A wait in plain words: "30 seconds", "1 minute", "15 minutes" (rounded up).
+fn how_long(secs: u64) -> String {
+    match secs {
+        0..=1 => "1 second".into(),
+        2..=59 => format!("{secs} seconds"),
+        60..=119 => "1 minute".into(),
+        _ => format!("{} minutes", secs.div_ceil(60)),
     }
 }
 

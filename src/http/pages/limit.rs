@@ -1,55 +1,23 @@
-//! A per-address limit on form submissions, so a script cannot flood the sign-up forms.
-//! Counted per process in fixed one-minute windows.
+//! The per-address limit on sign-up posts, so a script cannot flood the forms. Counted per
+//! client address (see [`crate::http::client`]) in the database, so that every instance
+//! shares one count.
 
-use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use actix_web::HttpRequest;
 
-pub struct RateLimit {
-    per_minute: u32,
-    windows: Mutex<HashMap<IpAddr, (Instant, u32)>>,
-}
+use crate::app::{App, limits};
+use crate::http::client;
 
-impl RateLimit {
-    pub fn new(per_minute: u32) -> Self {
-        RateLimit {
-            per_minute,
-            windows: Mutex::new(HashMap::new()),
+/// Counts a sign-up post; `Err(seconds to wait)` when its address has sent too many lately.
+/// Should the count itself fail, the post goes ahead (storing it would tell the real error).
+pub async fn signup_post(app: &App, req: &HttpRequest) -> Result<(), u64> {
+    let Some(address) = client::address(req, &app.settings.server.trusted_proxies) else {
+        return Ok(());
+    };
+    match limits::count_signup(app, address).await {
+        Ok(allowed) => allowed,
+        Err(e) => {
+            tracing::warn!(error = %e, "the sign-up limit could not be counted");
+            Ok(())
         }
-    }
-
-    /// Counts one submission from `addr`; false when it is over the limit.
-    pub fn allow(&self, addr: IpAddr) -> bool {
-        let now = Instant::now();
-        let Ok(mut windows) = self.windows.lock() else {
-            return true;
-        };
-        if windows.len() > 10_000 {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
-        }
-        let entry = windows.entry(addr).or_insert((now, 0));
-        if now.duration_since(entry.0) >= Duration::from_secs(60) {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        entry.1 <= self.per_minute
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_per_address() {
-        let limit = RateLimit::new(2);
-        let (a, b): (IpAddr, IpAddr) = (
-            "10.0.0.1".parse().expect("ip"),
-            "10.0.0.2".parse().expect("ip"),
-        );
-        assert!(limit.allow(a) && limit.allow(a));
-        assert!(!limit.allow(a));
-        assert!(limit.allow(b));
     }
 }

@@ -1,13 +1,12 @@
 //! The sign-up forms: every field of the API, labels from the taxonomy, the same validation
 //! as the API, errors beside the fields and in a summary at the top, input kept.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::csrf;
-use super::limit::RateLimit;
 use super::render::Page;
+use super::{csrf, limit};
 use crate::app::profiles::{self, Profile};
 use crate::app::{App, AppError};
 use crate::domain::field_error::FieldErrors;
@@ -492,11 +491,10 @@ pub async fn mentor_form(app: web::Data<App>, req: HttpRequest) -> HttpResponse 
 
 pub async fn mentee_submit(
     app: web::Data<App>,
-    limit: web::Data<RateLimit>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> HttpResponse {
-    submit::<Mentee>(&app, &limit, &req, &body, |values, _| MenteeInput {
+    submit::<Mentee>(&app, &req, &body, |values, _| MenteeInput {
         person: values.person(),
         start_date: values.text("start_date"),
     })
@@ -505,11 +503,10 @@ pub async fn mentee_submit(
 
 pub async fn mentor_submit(
     app: web::Data<App>,
-    limit: web::Data<RateLimit>,
     req: HttpRequest,
     body: web::Bytes,
 ) -> HttpResponse {
-    submit::<Mentor>(&app, &limit, &req, &body, |values, errors| MentorInput {
+    submit::<Mentor>(&app, &req, &body, |values, errors| MentorInput {
         person: values.person(),
         years_experience: values.number("years_experience", errors),
         capacity: values.number("capacity", errors),
@@ -521,23 +518,24 @@ pub async fn mentor_submit(
 
 async fn submit<P: Profile>(
     app: &App,
-    limit: &RateLimit,
     req: &HttpRequest,
     body: &[u8],
     input: impl FnOnce(&Values, &mut FieldErrors) -> P::Input,
 ) -> HttpResponse {
     let page = Page::new(app);
     let kind = P::KIND;
-    if let Some(addr) = req.peer_addr()
-        && !limit.allow(addr.ip())
-    {
-        return page.message(
+    if let Err(retry_after) = limit::signup_post(app, req).await {
+        let mut response = page.message(
             StatusCode::TOO_MANY_REQUESTS,
             "Please wait a minute",
             "We have had a lot of sign-ups from this computer in the last minute. Please wait a moment and try again; nothing you typed has been lost if you go back.",
             copy(kind).action,
             "Back to the form",
         );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
+        return response;
     }
     let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(body) else {
         return page.message(
