@@ -301,7 +301,12 @@ impl CheckinForm {
 /// Opens a personal link without changing anything (mail scanners open every link).
 /// `None` when the link is unknown.
 pub async fn open(app: &App, token: String) -> Result<Option<Opened>, AppError> {
-    app.db.run(move |conn| open_in(conn, &token, now())).await
+    app.db
+        .run(move |conn| {
+            let at = crate::store::database_now(conn)?;
+            open_in(conn, &token, at)
+        })
+        .await
 }
 
 fn open_in(
@@ -365,7 +370,7 @@ pub async fn answer(
     let settings = app.settings.clone();
     app.db
         .run(move |conn| {
-            let at = now();
+            let at = crate::store::database_now(conn)?;
             let opened = match open_in(conn, &token, at)? {
                 None => return Ok(Err(NotRecorded::Unknown)),
                 Some(Opened::Gone) => return Ok(Err(NotRecorded::Gone)),

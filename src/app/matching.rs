@@ -636,14 +636,16 @@ fn approve(
     plan_checkins(conn, config, m, at)
 }
 
-/// Plans the pair's check-ins over the first year, in the approval's transaction.
+/// Plans the pair's check-ins over the first year, in the approval's transaction. They fall
+/// due by the database's clock, which the scheduler reads too, whichever process approved.
 fn plan_checkins(
     conn: &mut AnyConnection,
     config: &Settings,
     m: &Match,
     at: chrono::NaiveDateTime,
 ) -> Result<(), AppError> {
-    for planned in checkin::plan(&config.checkin_steps, at.and_utc()) {
+    let start = crate::store::database_now(conn)?;
+    for planned in checkin::plan(&config.checkin_steps, start.and_utc()) {
         let person = if planned.role == "mentee" {
             m.mentee_id
         } else {

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::SubsecRound;
 use rand::Rng;
 use tokio::sync::{Notify, watch};
 
@@ -161,12 +160,12 @@ impl Worker {
                     max_attempts: self.settings.max_attempts,
                 };
                 let jitter: f64 = rand::rng().random();
-                let retry_at = match policy.after_failure(attempt as u32, e.permanent, jitter) {
+                let retry_in = match policy.after_failure(attempt as u32, e.permanent, jitter) {
                     AfterFailure::RetryIn(delay) => {
                         tracing::warn!(email_id = %id, attempt, error = %e.message, retry_in_secs = delay.as_secs(), "email not sent; will retry");
-                        let delay =
-                            chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1));
-                        Some((now() + delay).trunc_subsecs(6))
+                        Some(
+                            chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1)),
+                        )
                     }
                     AfterFailure::GiveUp => {
                         tracing::error!(email_id = %id, attempt, error = %e.message, "email not sent; giving up");
@@ -175,6 +174,11 @@ impl Worker {
                 };
                 self.db
                     .run(move |conn| {
+                        // Due again by the database's clock, on which leases are claimed.
+                        let retry_at = match retry_in {
+                            Some(delay) => Some(crate::store::database_now(conn)? + delay),
+                            None => None,
+                        };
                         emails::mark_attempt_failed(conn, &id, &owner, &e.message, retry_at)
                     })
                     .await?;

@@ -11,6 +11,9 @@ use crate::domain::field_error::{FieldError, FieldErrors};
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
+/// How long an overloaded service asks clients and people to wait, in seconds.
+pub const RETRY_AFTER_SECS: &str = "5";
+
 /// An error answer (RFC 9457).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
@@ -169,7 +172,7 @@ impl ResponseError for ApiError {
                 response.insert_header((header::ALLOW, allowed.join(", ")));
             }
             ApiError::Unavailable(_) => {
-                response.insert_header((header::RETRY_AFTER, "5"));
+                response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS));
             }
             _ => {}
         }

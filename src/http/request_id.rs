@@ -26,12 +26,9 @@ pub async fn tag(
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let id = new_id();
     let span = tracing::info_span!("request", id = %id);
-    let mut response = next.call(req).instrument(span.clone()).await?;
-    if response.status().is_server_error()
-        && let Some(error) = response.response().error()
-    {
-        span.in_scope(|| tracing::error!(error = %error, "request failed"));
-    }
+    // Failures are logged where they are answered (problem+json, the failure page), inside
+    // this span, so with the id.
+    let mut response = next.call(req).instrument(span).await?;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HEADER, value);
     }
@@ -39,14 +36,19 @@ pub async fn tag(
 }
 
 /// The request's path as the access log shows it: personal links (`/c/{token}…`) are
-/// secrets, so their token is replaced.
+/// secrets, so everything after `/c/` is replaced. The path is read as the router reads it
+/// (percent-decoded, empty segments skipped), so `/%63/…` or `//c/…` are redacted too.
 pub fn logged_path(path: &str) -> String {
-    match path.strip_prefix("/c/") {
-        Some(rest) => match rest.split_once('/') {
-            Some((_, tail)) => format!("/c/[redacted]/{tail}"),
-            None => "/c/[redacted]".into(),
-        },
-        None => path.to_string(),
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let mut segments = decoded.split('/').filter(|s| !s.is_empty());
+    if segments.next() != Some("c") {
+        return path.to_string();
+    }
+    // The pages under a link keep their name; anything else after `/c/` is hidden whole.
+    let rest: Vec<&str> = segments.skip(1).collect();
+    match rest.as_slice() {
+        [page @ ("thanks" | "unsubscribe")] => format!("/c/[redacted]/{page}"),
+        _ => "/c/[redacted]".into(),
     }
 }
 
@@ -57,10 +59,17 @@ mod tests {
 
     proptest! {
         #[test]
-        fn no_personal_link_survives(token in "[A-Za-z0-9_-]{20,64}", tail in "(/[a-z]{1,12})?") {
-            let logged = logged_path(&format!("/c/{token}{tail}"));
-            prop_assert!(!logged.contains(&token));
-            prop_assert!(logged.ends_with(&tail));
+        fn no_personal_link_survives(
+            token in "[A-Za-z0-9_%/-]{20,64}",
+            slashes in "/{1,3}",
+            tail in "(/thanks|/unsubscribe|/[a-z]{1,12})?",
+        ) {
+            let logged = logged_path(&format!("{slashes}c/{token}{tail}"));
+            prop_assert!(logged.starts_with("/c/[redacted]"));
+            let decoded = percent_encoding::percent_decode_str(&token).decode_utf8_lossy();
+            for part in decoded.split('/').filter(|p| p.len() > 3) {
+                prop_assert!(!logged.contains(part), "{logged}");
+            }
         }
     }
 
@@ -72,6 +81,12 @@ mod tests {
             "/c/[redacted]/unsubscribe"
         );
         assert_eq!(logged_path("/c/"), "/c/[redacted]");
+        assert_eq!(logged_path("/%63/abcDEF123_-x"), "/c/[redacted]");
+        assert_eq!(
+            logged_path("//c//abcDEF123_-x/thanks"),
+            "/c/[redacted]/thanks"
+        );
+        assert_eq!(logged_path("/c/abc%2Fdef"), "/c/[redacted]");
         assert_eq!(logged_path("/api/v1/mentees"), "/api/v1/mentees");
         assert_eq!(logged_path("/coordinator/c/x"), "/coordinator/c/x");
     }

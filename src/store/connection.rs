@@ -68,20 +68,29 @@ const PG_TIMEOUTS: &[(&str, &str)] = &[
 const PG_STATEMENT_TIMEOUT_MS: u32 = 30_000;
 
 /// The URL with [`PG_TIMEOUTS`] added where it does not set them (its own values win).
+/// Appended as text, so that every form libpq reads (several hosts, a socket folder in
+/// `host=`, percent-encoded passwords) keeps its meaning.
 fn with_timeouts(url: &str) -> String {
-    let Ok(mut parsed) = url::Url::parse(url) else {
-        return url.to_string();
-    };
-    let given: Vec<String> = parsed.query_pairs().map(|(k, _)| k.into_owned()).collect();
-    {
-        let mut query = parsed.query_pairs_mut();
-        for (key, value) in PG_TIMEOUTS {
-            if !given.iter().any(|g| g == key) {
-                query.append_pair(key, value);
-            }
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let given: Vec<&str> = query
+        .split('&')
+        .filter_map(|pair| pair.split('=').next())
+        .collect();
+    let mut out = url.to_string();
+    let mut separator = if url.contains('?') { "&" } else { "?" };
+    for (key, value) in PG_TIMEOUTS {
+        if !given.contains(key) {
+            out.push_str(&format!("{separator}{key}={value}"));
+            separator = "&";
         }
     }
-    parsed.to_string()
+    out
+}
+
+/// Whether the URL sets its own statement timeout (`options=-c statement_timeout=…`).
+fn sets_statement_timeout(url: &str) -> bool {
+    url.split_once('?')
+        .is_some_and(|(_, query)| query.contains("statement_timeout"))
 }
 
 /// Opens connections for the pool, keeping the real error of a failed connect.
@@ -111,10 +120,14 @@ impl ManageConnection for Manager {
             }
             DatabaseUrl::Postgres(url) => {
                 let mut conn = PgConnection::establish(&with_timeouts(url))?;
-                conn.batch_execute(&format!(
-                    "SET TIME ZONE 'UTC'; SET statement_timeout = {PG_STATEMENT_TIMEOUT_MS}"
-                ))
-                .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                let mut setup = String::from("SET TIME ZONE 'UTC';");
+                if !sets_statement_timeout(url) {
+                    setup.push_str(&format!(
+                        " SET statement_timeout = {PG_STATEMENT_TIMEOUT_MS};"
+                    ));
+                }
+                conn.batch_execute(&setup)
+                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(AnyConnection::Postgresql(conn))
             }
         }
@@ -271,5 +284,18 @@ mod tests {
             own.contains("sslmode=require&connect_timeout=2&keepalives=1"),
             "{own}"
         );
+        // Forms a URL parser would refuse or rewrite are kept as they are.
+        for url in [
+            "postgres://belong:p%40ss@h1:5432,h2:5432/belong?target_session_attrs=read-write",
+            "postgresql:///belong?host=/var/run/postgresql",
+            "postgres://belong@[::1]:5432/belong",
+        ] {
+            let with = with_timeouts(url);
+            assert!(with.starts_with(url), "{with}");
+            assert!(with.contains("connect_timeout=5&keepalives=1"), "{with}");
+        }
+        assert!(super::sets_statement_timeout(
+            "postgres://h/db?options=-c%20statement_timeout%3D5000"
+        ));
     }
 }

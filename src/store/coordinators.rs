@@ -84,7 +84,7 @@ pub fn session(
 }
 
 /// A login as `belong coordinator list` shows it.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone)]
 pub struct LoginRow {
     pub email: String,
     pub name: String,
@@ -107,14 +107,17 @@ pub fn list(conn: &mut AnyConnection, now: NaiveDateTime) -> Result<Vec<LoginRow
                 coordinators::disabled_at,
             ))
             .load(conn)?;
-    let live: Vec<String> = sessions::table
+    let live: std::collections::HashMap<String, i64> = sessions::table
         .filter(sessions::expires_at.gt(now))
-        .select(sessions::coordinator_id)
-        .load(conn)?;
+        .group_by(sessions::coordinator_id)
+        .select((sessions::coordinator_id, diesel::dsl::count_star()))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .collect();
     Ok(people
         .into_iter()
         .map(|(id, email, name, created_at, disabled_at)| LoginRow {
-            sessions: live.iter().filter(|c| **c == id).count() as i64,
+            sessions: live.get(&id).copied().unwrap_or(0),
             email,
             name,
             created_at,
@@ -123,8 +126,8 @@ pub fn list(conn: &mut AnyConnection, now: NaiveDateTime) -> Result<Vec<LoginRow
         .collect())
 }
 
-/// Disables (`Some(at)`) or enables (`None`) the login with this email; disabling ends its
-/// sessions in the same transaction. False when there is no such login.
+/// Disables (`Some(at)`) or enables (`None`) the login with this email, ending its sessions
+/// in the same transaction. False when there is no such login.
 pub fn set_disabled(
     conn: &mut AnyConnection,
     email: &str,
@@ -138,12 +141,22 @@ pub fn set_disabled(
     let Some(id) = id else {
         return Ok(false);
     };
-    diesel::update(coordinators::table.filter(coordinators::id.eq(&id)))
-        .set(coordinators::disabled_at.eq(at))
-        .execute(conn)?;
-    if at.is_some() {
-        diesel::delete(sessions::table.filter(sessions::coordinator_id.eq(&id))).execute(conn)?;
-    }
+    match at {
+        // Disabling an already disabled login keeps the time it was first disabled.
+        Some(at) => diesel::update(
+            coordinators::table
+                .filter(coordinators::id.eq(&id))
+                .filter(coordinators::disabled_at.is_null()),
+        )
+        .set(coordinators::disabled_at.eq(Some(at)))
+        .execute(conn)?,
+        None => diesel::update(coordinators::table.filter(coordinators::id.eq(&id)))
+            .set(coordinators::disabled_at.eq(None::<NaiveDateTime>))
+            .execute(conn)?,
+    };
+    // Both ways every session ends: one a sign-in started while the login was being disabled
+    // must not come back to life when it is enabled.
+    diesel::delete(sessions::table.filter(sessions::coordinator_id.eq(&id))).execute(conn)?;
     Ok(true)
 }
 

@@ -35,11 +35,16 @@ pub fn run_pending(conn: &mut AnyConnection) -> Result<Vec<String>, StoreError> 
             }
         }
         AnyConnection::Postgresql(c) => {
+            // Waiting for another instance's migrations, or one long migration, may take
+            // longer than the pool's statement timeout allows ordinary queries.
+            c.batch_execute("SET statement_timeout = 0")?;
             c.batch_execute(&format!("SELECT pg_advisory_lock({PG_LOCK_KEY})"))?;
             let applied = c.run_pending_migrations(POSTGRES).map(names);
             let unlocked = c.batch_execute(&format!("SELECT pg_advisory_unlock({PG_LOCK_KEY})"));
+            let restored = c.batch_execute("RESET statement_timeout");
             let names = applied.map_err(failed)?;
             unlocked?;
+            restored?;
             Ok(names)
         }
     }

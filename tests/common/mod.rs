@@ -361,10 +361,11 @@ pub async fn checkin_emails(db: &belong::store::Db, outbox: &Path) -> Vec<Checki
         .await
         .expect("read outbox");
     rows.into_iter()
-        .filter_map(
+        .map(
             |(kind, recipients, text, checkin_id, list_unsubscribe, message_id)| {
                 let (text, list_unsubscribe) = if text.is_empty() {
-                    let email = delivered(outbox, &message_id)?;
+                    let email = delivered(outbox, &message_id)
+                        .expect("a sent check-in email has its .eml file");
                     (email.text, email.list_unsubscribe)
                 } else {
                     (text, list_unsubscribe)
@@ -375,13 +376,13 @@ pub async fn checkin_emails(db: &belong::store::Db, outbox: &Path) -> Vec<Checki
                     .chars()
                     .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
                     .collect();
-                Some(CheckinEmail {
+                CheckinEmail {
                     checkin_id: checkin_id.expect("checkin id"),
                     kind,
                     to: to[0]["email"].as_str().expect("to").to_string(),
                     link: format!("/c/{token}"),
                     list_unsubscribe,
-                })
+                }
             },
         )
         .collect()

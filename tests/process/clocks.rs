@@ -27,7 +27,7 @@ fn libfaketime() -> &'static str {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_process_an_hour_fast_sends_nothing_early() {
+async fn processes_an_hour_off_send_nothing_early() {
     let db = TestDb::new(Backend::Postgres).with_config(CONFIG);
     let client = Client {
         http: reqwest::Client::new(),
@@ -43,16 +43,31 @@ async fn a_process_an_hour_fast_sends_nothing_early() {
         ],
     )
     .await;
-    let id = client.approved_pair(&on_time, &on_time, 1).await;
-    // Many ticks of both schedulers; the check-ins fall due in thirty minutes.
+    let slow = Process::start_with(
+        &db,
+        &[
+            ("LD_PRELOAD", libfaketime()),
+            ("FAKETIME", "-1h"),
+            ("FAKETIME_DONT_FAKE_MONOTONIC", "1"),
+        ],
+    )
+    .await;
+    // One pair approved on time, one by the process an hour slow.
+    let ids = [
+        client.approved_pair(&on_time, &on_time, 1).await,
+        client.approved_pair(&slow, &slow, 2).await,
+    ];
+    // Many ticks of every scheduler; the check-ins fall due in thirty minutes.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let page = client
-        .get(&fast, &format!("/api/v1/checkins?match_id={id}"))
-        .await;
-    let items = page["items"].as_array().expect("items");
-    assert_eq!(items.len(), 2, "{page}");
-    assert!(
-        items.iter().all(|c| c["status"] == "scheduled"),
-        "nothing sent half an hour early: {page}"
-    );
+    for id in ids {
+        let page = client
+            .get(&fast, &format!("/api/v1/checkins?match_id={id}"))
+            .await;
+        let items = page["items"].as_array().expect("items");
+        assert_eq!(items.len(), 2, "{page}");
+        assert!(
+            items.iter().all(|c| c["status"] == "scheduled"),
+            "nothing sent half an hour early: {page}"
+        );
+    }
 }

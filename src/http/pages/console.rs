@@ -94,7 +94,10 @@ impl ResponseError for ConsoleError {
             ConsoleError::SignIn => StatusCode::SEE_OTHER,
             ConsoleError::Forbidden => StatusCode::FORBIDDEN,
             ConsoleError::App(AppError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
-            ConsoleError::App(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ConsoleError::App(AppError::NotFound(_)) => StatusCode::NOT_FOUND,
+            ConsoleError::App(AppError::Conflict { .. }) => StatusCode::CONFLICT,
+            ConsoleError::App(AppError::Validation(_)) => StatusCode::UNPROCESSABLE_ENTITY,
+            ConsoleError::App(AppError::Internal(_)) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -109,11 +112,28 @@ impl ResponseError for ConsoleError {
                  <p>That form had expired. <a href=\"/coordinator\">Back to the console</a>.</p></main></html>"
                     .into(),
             ),
+            ConsoleError::App(
+                e @ (AppError::NotFound(_) | AppError::Conflict { .. } | AppError::Validation(_)),
+            ) => super::render::Page::current().message(
+                self.status_code(),
+                "That could not be done",
+                &format!("{}.", capitalised(&e.to_string())),
+                "/coordinator",
+                "Back to the console",
+            ),
             ConsoleError::App(e) => {
                 super::render::Page::current().failure(e, "/coordinator", "Back to the console")
             }
         }
     }
+}
+
+/// "the mentor…" → "The mentor…", for a message that starts a sentence.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// The signed-in coordinator; without a live session, a redirect to the sign-in page.

@@ -6,8 +6,7 @@ use askama::Template;
 
 use crate::app::{App, AppError};
 
-/// How long an overloaded service asks people and clients to wait, in seconds.
-pub const RETRY_AFTER_SECS: &str = "5";
+use crate::http::problem::RETRY_AFTER_SECS;
 
 /// Only this origin: no scripts, styles, fonts or frames from anywhere else.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
@@ -66,7 +65,7 @@ impl Page {
                 (
                     StatusCode::SERVICE_UNAVAILABLE,
                     "Sorry, please try again in a minute",
-                    "We are very busy just now, and what you sent has not been saved. Please go back and try again in a minute.",
+                    "We are very busy just now. Please try again in a moment; anything you were sending has not been saved yet.",
                 )
             }
             _ => {
