@@ -946,14 +946,27 @@ async fn csv_downloads(backend: Backend) {
     assert_eq!(status, 200, "format wins over Accept: {json}");
 }
 
+/// Integration tokens may read nothing derived from check-in answers: outcomes, check-ins,
+/// flags and a match's health are for coordinators (403 problem+json, whatever the query).
 async fn who_may_read_outcomes(backend: Backend) {
     let app = spawn(backend).await;
+    let pair = app
+        .approved_pair(1, json!({"site": "north_campus"}), json!({"site": "north_campus"}))
+        .await;
+    let health = format!("/api/v1/matches/{}/health", pair.match_id);
+    let checkins = format!("/api/v1/checkins?match_id={}", pair.match_id);
     for path in [
         "/api/v1/outcomes/belonging?group_by=shift",
+        "/api/v1/outcomes/belonging?format=csv",
         "/api/v1/outcomes/response-rates",
         "/api/v1/outcomes/questions",
         "/api/v1/outcomes/retention",
         "/api/v1/outcomes/comments?step=month1",
+        "/api/v1/checkins",
+        checkins.as_str(),
+        "/api/v1/checkins?status=answered",
+        "/api/v1/flags",
+        health.as_str(),
     ] {
         let (status, problem) = send(app.client.get(app.url(path))).await;
         assert_eq!(status, 401, "{path}");
@@ -965,12 +978,31 @@ async fn who_may_read_outcomes(backend: Backend) {
         )
         .await;
         assert_eq!(status, 401, "{path}");
-        let (status, body) =
-            send(app.client.get(app.url(path)).bearer_auth(&app.integration)).await;
-        let expected = if path.contains("comments") { 403 } else { 200 };
-        assert_eq!(status, expected, "{path}: {body}");
-        let (status, _) = app.get_json(path).await;
-        assert_eq!(status, 200, "{path}");
+        let response = app
+            .client
+            .get(app.url(path))
+            .bearer_auth(&app.integration)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 403, "{path}");
+        let media = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert_eq!(media, "application/problem+json", "{path}");
+        let problem: Value = response.json().await.expect("problem");
+        assert_eq!(problem["status"], 403, "{path}: {problem}");
+        let coordinator = app
+            .client
+            .get(app.url(path))
+            .bearer_auth(&app.coordinator)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(coordinator.status(), 200, "{path}");
     }
 }
 

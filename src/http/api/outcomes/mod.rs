@@ -1,6 +1,6 @@
 //! `/outcomes/…`: belonging, response rates, answers per question and retention for
-//! programme leads, as JSON or CSV (`?format=csv` or `Accept: text/csv`). Integration tokens
-//! may read them; the free-text comments are for coordinators only.
+//! programme leads, as JSON or CSV (`?format=csv` or `Accept: text/csv`). They are derived
+//! from check-in answers, so only coordinator tokens may read them; integration tokens get 403.
 
 pub mod query;
 pub mod tables;
@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use crate::app::{App, outcomes};
 use crate::domain::field_error::FieldErrors;
-use crate::http::auth::{Caller, Coordinator};
+use crate::http::auth::Coordinator;
 use crate::http::csv;
 use crate::http::problem::{ApiError, Problem};
 use crate::store::now;
@@ -49,14 +49,14 @@ fn answer<V: serde::Serialize>(
     ),
     responses(
         (status = 200, content((BelongingView = "application/json"), (String = "text/csv"))),
-        (status = 401, body = Problem), (status = 422, body = Problem),
+        (status = 401, body = Problem), (status = 403, description = "An integration token", body = Problem), (status = 422, body = Problem),
     ),
     security(("bearer" = []))
 )]
 #[get("/outcomes/belonging")]
 pub async fn belonging(
     app: web::Data<App>,
-    _: Caller,
+    _: Coordinator,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let q = parse(&req, &["group_by", "cohort"])?;
@@ -77,14 +77,14 @@ pub async fn belonging(
     ),
     responses(
         (status = 200, content((ResponseRatesView = "application/json"), (String = "text/csv"))),
-        (status = 401, body = Problem), (status = 422, body = Problem),
+        (status = 401, body = Problem), (status = 403, description = "An integration token", body = Problem), (status = 422, body = Problem),
     ),
     security(("bearer" = []))
 )]
 #[get("/outcomes/response-rates")]
 pub async fn response_rates(
     app: web::Data<App>,
-    _: Caller,
+    _: Coordinator,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let q = parse(&req, &["cohort"])?;
@@ -109,14 +109,14 @@ pub async fn response_rates(
     ),
     responses(
         (status = 200, content((QuestionsView = "application/json"), (String = "text/csv"))),
-        (status = 401, body = Problem), (status = 422, body = Problem),
+        (status = 401, body = Problem), (status = 403, description = "An integration token", body = Problem), (status = 422, body = Problem),
     ),
     security(("bearer" = []))
 )]
 #[get("/outcomes/questions")]
 pub async fn questions(
     app: web::Data<App>,
-    _: Caller,
+    _: Coordinator,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let q = parse(&req, &["cohort"])?;
@@ -139,14 +139,14 @@ pub async fn questions(
     ),
     responses(
         (status = 200, content((RetentionView = "application/json"), (String = "text/csv"))),
-        (status = 401, body = Problem), (status = 422, body = Problem),
+        (status = 401, body = Problem), (status = 403, description = "An integration token", body = Problem), (status = 422, body = Problem),
     ),
     security(("bearer" = []))
 )]
 #[get("/outcomes/retention")]
 pub async fn retention(
     app: web::Data<App>,
-    _: Caller,
+    _: Coordinator,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let q = parse(&req, &["cohort"])?;
