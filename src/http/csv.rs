@@ -88,11 +88,12 @@ pub fn write(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> St
 }
 
 fn cell(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.parse::<f64>().is_err() {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
+    let value =
+        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.parse::<f64>().is_err() {
+            format!("'{value}")
+        } else {
+            value.to_string()
+        };
     if value.contains([',', '"', '\n', '\r']) || value.starts_with(' ') || value.ends_with(' ') {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {

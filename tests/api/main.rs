@@ -14,6 +14,7 @@ mod errors;
 mod health;
 mod matching;
 mod outcome_pages;
+mod outcome_privacy;
 mod outcomes;
 mod pages;
 mod pagination;

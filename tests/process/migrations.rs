@@ -22,8 +22,8 @@ fn both_backends_have_the_same_migrations() {
 /// fails here rather than in production.
 fn select_everything(db: &Db) -> Result<(), StoreError> {
     use belong::store::schema::{
-        answers, api_tokens, checkin_links, checkins, employment_events, health_digests, profiles,
-        reminder_optouts, risk_flags,
+        answers, api_tokens, checkin_links, checkins, employment_events, health_digests,
+        outcome_publications, profiles, reminder_optouts, risk_flags,
     };
     db.run_blocking(|conn| {
         profiles::table
@@ -46,6 +46,9 @@ fn select_everything(db: &Db) -> Result<(), StoreError> {
         answers::table
             .select(answers::all_columns)
             .load::<AnswerColumns>(conn)?;
+        outcome_publications::table
+            .select(outcome_publications::all_columns)
+            .load::<(String, String, String, i64, i64, Time)>(conn)?;
         reminder_optouts::table
             .select(reminder_optouts::all_columns)
             .load::<(String, Time)>(conn)?;
@@ -126,6 +129,7 @@ type AnswerColumns = (
     Option<f64>,
     Option<String>,
     Time,
+    Option<i64>,
 );
 
 type Time = chrono::NaiveDateTime;
