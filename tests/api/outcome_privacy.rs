@@ -128,6 +128,32 @@ async fn an_integration_token_reads_nothing_derived_from_answers(backend: Backen
         let body = response.text().await.expect("body");
         assert!(!body.contains("Belonging"), "{path}: {body}");
     }
+    // The outbox: an integration sees the introductions, not the check-in emails and their
+    // reminders (who was asked again, so who has not answered) or the pair-health digests.
+    let list = |token: String| {
+        let app = &app;
+        async move {
+            let response = app
+                .client
+                .get(app.url("/api/v1/emails?limit=200"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("emails");
+            assert_eq!(response.status(), 200);
+            let page: Value = response.json().await.expect("json");
+            page["items"].as_array().cloned().unwrap_or_default()
+        }
+    };
+    let everything = list(app.coordinator.clone()).await;
+    let for_integration = list(app.integration.clone()).await;
+    assert!(everything.len() > 6, "check-in emails were sent");
+    assert_eq!(for_integration.len(), 6, "one introduction per pair");
+    let introductions: BTreeSet<String> = for_integration
+        .iter()
+        .map(|e| e["match_id"].to_string())
+        .collect();
+    assert_eq!(introductions.len(), 6);
 }
 
 /// Whether some answer `single` and four others on the 1–5 scale give the published mean
