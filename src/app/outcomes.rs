@@ -8,12 +8,13 @@ use crate::domain::employment::Kind;
 use crate::domain::outcomes::belonging::{self, Belonging};
 use crate::domain::outcomes::cohort::Month;
 use crate::domain::outcomes::funnel::{self, Funnel};
+use crate::domain::outcomes::publication::{self, Unit};
 use crate::domain::outcomes::questions::{self, Asked, Distribution};
 use crate::domain::outcomes::retention::{self, Spell};
 use crate::domain::outcomes::{Cell, GroupBy};
 use crate::domain::survey::{Kind as QuestionKind, Respondent, keys};
 use crate::store::employment;
-use crate::store::{AnyConnection, StoreError, now, outcomes as counts};
+use crate::store::{AnyConnection, StoreError, now, outcomes as counts, write_tx};
 
 fn step_keys(settings: &Settings) -> Vec<String> {
     settings
@@ -61,6 +62,47 @@ pub fn belonging_steps(settings: &Settings) -> Vec<String> {
         .collect()
 }
 
+/// Publishes the answers that may be published now (see
+/// [`crate::domain::outcomes::publication`]), before a report built from answers is read.
+/// A cheap read finds nothing due almost always; otherwise one write transaction, serialised
+/// across processes, counts again and publishes, so that two readers at once publish once.
+pub fn publish_due(conn: &mut AnyConnection, settings: &Settings) -> Result<(), StoreError> {
+    let min_cell = min_cell(settings);
+    let due = |conn: &mut AnyConnection| -> Result<Vec<(counts::Unit, i64)>, StoreError> {
+        let published = counts::published(conn)?;
+        Ok(counts::waiting(conn)?
+            .into_iter()
+            .filter_map(|(unit, waiting)| {
+                let (done, number) = published.get(&unit).copied().unwrap_or((0, 0));
+                let state = Unit {
+                    published: done,
+                    waiting,
+                };
+                publication::may_publish(state, min_cell).then_some((unit, number + 1))
+            })
+            .collect())
+    };
+    if due(conn)?.is_empty() {
+        return Ok(());
+    }
+    write_tx(conn, |conn| {
+        counts::lock_publications(conn)?;
+        let at = now();
+        for (unit, number) in due(conn)? {
+            let published = counts::publish(conn, &unit, number, at)?;
+            tracing::info!(
+                step = %unit.step,
+                cohort = %unit.cohort,
+                role = %unit.role,
+                publication = number,
+                checkins = published,
+                "outcome figures published"
+            );
+        }
+        Ok(())
+    })
+}
+
 fn belonging_tables(
     conn: &mut AnyConnection,
     settings: &Settings,
@@ -93,6 +135,7 @@ pub async fn belonging(
     Ok(app
         .db
         .run(move |conn| {
+            publish_due(conn, &settings)?;
             let tables = belonging_tables(conn, &settings)?;
             Ok::<_, StoreError>(BelongingReport {
                 view: tables.view(group_by, cohort),
@@ -130,6 +173,7 @@ pub async fn questions(app: &App, cohort: Option<Month>) -> Result<QuestionsRepo
     let (rows, people, tables, cohorts) = app
         .db
         .run(move |conn| {
+            publish_due(conn, &settings)?;
             let asked = asked(&settings);
             let mut keys: Vec<&str> = asked.iter().map(|a| a.question.as_str()).collect();
             keys.sort_unstable();
@@ -167,9 +211,11 @@ pub struct Comments {
 
 pub async fn comments(app: &App, step: String) -> Result<Comments, AppError> {
     let min_text = u64::from(app.settings.privacy.min_cell_text);
+    let settings = app.settings.clone();
     Ok(app
         .db
         .run(move |conn| {
+            publish_due(conn, &settings)?;
             let respondents = counts::answered_at(conn, &step)?;
             let texts = if questions::comments_visible(respondents, min_text) {
                 Some(counts::comments(conn, keys::COMMENT, &step)?)

@@ -71,7 +71,8 @@ pub fn read(text: &str) -> Result<Vec<Record>, (usize, String)> {
 }
 
 /// A CSV text from a header and rows. Cells are quoted where needed; a text cell that a
-/// spreadsheet would run as a formula (`=`, `+`, `-`, `@`) is prefixed with `'`.
+/// spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or a carriage return, as
+/// OWASP lists them) is prefixed with `'`; a number such as `-1.5` stays a number.
 pub fn write(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
     let mut out = String::new();
     let line = |out: &mut String, cells: &mut dyn Iterator<Item = String>| {
@@ -87,11 +88,12 @@ pub fn write(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> St
 }
 
 fn cell(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) && value.parse::<f64>().is_err() {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
+    let value =
+        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.parse::<f64>().is_err() {
+            format!("'{value}")
+        } else {
+            value.to_string()
+        };
     if value.contains([',', '"', '\n', '\r']) || value.starts_with(' ') || value.ends_with(' ') {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
@@ -183,6 +185,20 @@ mod tests {
         assert_eq!(text, "group,n\r\n\"North, East\",5\r\n'=cmd(),-1.5\r\n");
         assert_eq!(fields(&text)[1], ["North, East", "5"]);
         assert_eq!(number(0.5, 3), "0.5");
+    }
+
+    /// OWASP CSV injection: a cell starting with =, +, -, @, a tab or a carriage return is
+    /// run by some spreadsheet; each gets a leading `'`. Numbers stay numbers.
+    #[test]
+    fn every_formula_start_is_neutralised() {
+        for start in ['=', '+', '-', '@', '\t', '\r'] {
+            let value = format!("{start}HYPERLINK(\"http://x\")");
+            let text = write(&["a"], [vec![value.clone()]]);
+            let back = &fields(&text)[1][0];
+            assert_eq!(back, &format!("'{value}"), "{start:?}: {text:?}");
+        }
+        let text = write(&["a"], [vec!["-2".to_string()], vec!["+3.5".into()]]);
+        assert_eq!(text, "a\r\n-2\r\n+3.5\r\n");
         assert_eq!(number(2.0, 3), "2");
         assert_eq!(number(0.666_666, 3), "0.667");
     }

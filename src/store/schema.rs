@@ -189,6 +189,18 @@ diesel::table! {
         number -> Nullable<Double>,
         text -> Nullable<Text>,
         answered_at -> Timestamp,
+        publication -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    outcome_publications (step, cohort, role) {
+        step -> Text,
+        cohort -> Text,
+        role -> Text,
+        checkins -> BigInt,
+        publications -> BigInt,
+        published_at -> Timestamp,
     }
 }
 
@@ -265,5 +277,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     matches,
     emails,
     risk_flags,
-    health_digests
+    health_digests,
+    outcome_publications
 );

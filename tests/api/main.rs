@@ -15,6 +15,7 @@ mod health;
 mod limits;
 mod matching;
 mod outcome_pages;
+mod outcome_privacy;
 mod outcomes;
 mod page_errors;
 mod pages;

@@ -98,7 +98,8 @@ async fn the_outcomes_pages(backend: Backend) {
         "in the console's navigation"
     );
 
-    // Belonging by site within January: two sites hidden, shown as gaps and in the table.
+    // Belonging by site within January: every site hidden (four people; seven who all
+    // answered 3; and north, their complement), shown as gaps and in the table.
     let (status, _, html) = page(
         &client,
         &app,
@@ -113,15 +114,15 @@ async fn the_outcomes_pages(backend: Backend) {
     assert!(html.contains(r#"<option value="site" selected>"#));
     assert!(html.contains(r#"<option value="2026-01" selected>January 2026</option>"#));
     assert!(
-        html.contains("<td class=\"suppressed\">fewer than 5</td>"),
+        html.contains("<td class=\"suppressed\">not shown</td>"),
         "{html}"
     );
     assert!(
-        html.contains(">fewer than 5</text>"),
+        html.contains(">not shown</text>"),
         "a gap marked in the chart"
     );
     assert!(
-        html.contains("<td>Community Clinic</td><td>7</td><td>3.00</td>"),
+        html.contains("<td>Community Clinic</td><td class=\"suppressed\">not shown</td>"),
         "{html}"
     );
     assert!(html.contains(r#"aria-current="page">Belonging</a>"#));
@@ -144,7 +145,7 @@ async fn the_outcomes_pages(backend: Backend) {
         text.starts_with("step,group,label,n,mean,suppressed\r\n"),
         "{text}"
     );
-    assert!(text.contains("month1,community_clinic,Community Clinic,7,3,false"));
+    assert!(text.contains("month1,community_clinic,Community Clinic,,,true"));
 
     // Everyone together, every cohort: one line, 40 answers at month 1.
     let (_, _, html) = page(&client, &app, "/coordinator/outcomes").await;
@@ -173,8 +174,8 @@ async fn the_outcomes_pages(backend: Backend) {
     assert_chart(&html, "q-belonging");
     assert_chart(&html, "q-met");
     assert!(
-        html.contains("Not shown: 3 answered Month 3, fewer than 10."),
-        "{html}"
+        html.contains("Not shown: 0 answered Month 3, fewer than 10."),
+        "three answered, too few to be published yet: {html}"
     );
     let (_, _, html) = page(&client, &app, "/coordinator/outcomes/questions?step=month1").await;
     assert!(html.contains("No comments at Month 1."), "{html}");

@@ -50,12 +50,12 @@ const JAN: &str = "2026-01-10 09:00:00";
 const FEB: &str = "2026-02-10 09:00:00";
 
 /// Profile fields as the API takes them.
-fn fields(site: &str, shift: &str, profession: &str, specialty: &str) -> Value {
+pub fn fields(site: &str, shift: &str, profession: &str, specialty: &str) -> Value {
     json!({"site": site, "shift": shift, "profession": profession, "specialty": specialty})
 }
 
 /// An approved pair whose mentor works where the mentee does (so the pair scores well).
-async fn pair(app: &TestApp, n: usize, profile: &Value) -> Pair {
+pub async fn pair(app: &TestApp, n: usize, profile: &Value) -> Pair {
     app.approved_pair(n, profile.clone(), profile.clone()).await
 }
 
@@ -97,11 +97,11 @@ async fn checkin_ids(app: &TestApp) -> HashMap<(String, String, String), String>
 }
 
 /// One check-in to answer: the pair, the role, the step and the form.
-type Answering<'a> = (&'a Pair, &'a str, &'a str, Vec<(&'a str, String)>);
+pub type Answering<'a> = (&'a Pair, &'a str, &'a str, Vec<(&'a str, String)>);
 
 /// Answers check-ins as their people do: waits for each one's email, opens its link and
 /// posts the form. `answers` holds (match, role, step, form).
-async fn answer(app: &TestApp, answers: &[Answering<'_>]) {
+pub async fn answer(app: &TestApp, answers: &[Answering<'_>]) {
     let ids = checkin_ids(app).await;
     let wanted: Vec<String> = answers
         .iter()
@@ -137,7 +137,7 @@ async fn answer(app: &TestApp, answers: &[Answering<'_>]) {
 }
 
 /// A mentee's answers to the pulse survey, with this belonging.
-fn pulse(belonging: f64) -> Vec<(&'static str, String)> {
+pub fn pulse(belonging: f64) -> Vec<(&'static str, String)> {
     vec![
         ("belonging", belonging.to_string()),
         ("met", "yes".into()),
@@ -308,22 +308,30 @@ async fn belonging_is_suppressed_under_every_filter(backend: Backend) {
     assert!((mean(north) - 4.0).abs() < 1e-9);
     let south = cell(&by_site, "month1", "south_campus").expect("south");
     assert_eq!(south["n"], 13);
-    assert!((mean(south) - 28.0 / 13.0).abs() < 1e-9);
+    assert_eq!(
+        mean(south),
+        2.2,
+        "28 / 13 = 2.15…, published to one decimal"
+    );
     let month1 = total(&by_site, "month1").expect("total");
     assert_eq!(month1["n"], 40);
-    // Month 3: three answers in all, so nothing about it is shown.
-    assert!(hidden(
-        cell(&by_site, "month3", "north_campus").expect("month 3")
-    ));
-    assert!(hidden(total(&by_site, "month3").expect("month 3 total")));
+    // Month 3: three answers in all, too few to publish: nothing about it is shown yet.
+    assert!(
+        cell(&by_site, "month3", "north_campus").is_none(),
+        "{by_site}"
+    );
+    assert!(total(&by_site, "month3").is_none());
 
-    // January by site: the south site has 4 (hidden); January's total and the community
-    // clinic are shown, so north is hidden too (else 17 − 7 − north = south).
+    // January by site: the south site has 4 (hidden) and the community clinic's seven all
+    // answered 3 (hidden: each one's answer would be known). North is hidden too: February's
+    // north (eight who all answered 4) is hidden, and north overall minus north in January
+    // would give it.
     let jan = view(&app, Some("site"), Some("2026-01")).await;
     assert!(hidden(cell(&jan, "month1", "south_campus").expect("south")));
     assert!(hidden(cell(&jan, "month1", "north_campus").expect("north")));
-    let community = cell(&jan, "month1", "community_clinic").expect("community");
-    assert_eq!((community["n"].clone(), mean(community)), (json!(7), 3.0));
+    assert!(hidden(
+        cell(&jan, "month1", "community_clinic").expect("community")
+    ));
     assert_eq!(total(&jan, "month1").expect("total")["n"], 17);
     // …and north overall minus north in January would give north in February, and so on:
     // February's north and south are hidden as well.
@@ -404,7 +412,11 @@ async fn belonging_is_suppressed_under_every_filter(backend: Backend) {
         }
     }
     let everyone = &views[&(None, None)];
-    assert_eq!(items(everyone).len(), 2);
+    assert_eq!(
+        items(everyone).len(),
+        1,
+        "month 1 only: month 3 is not published yet"
+    );
     assert_eq!(cell(everyone, "month1", "all").expect("all")["n"], 40);
     assert_eq!(
         by_site["groups"][0],
@@ -528,18 +540,27 @@ async fn response_rates_and_answers_per_question(backend: Backend) {
             .all(|i| i["step"] == "day14" && i["role"] == "mentee"),
         "no answers, no rows: {questions}"
     );
-    // Within January alone the six are shown; February has no answers at all.
+    // Within January alone the six are shown, but not that all six met their mentor ("Yes,
+    // 6 of 6" tells each one's answer); February has no answers at all.
     let (_, jan) = app
         .get_json("/api/v1/outcomes/questions?cohort=2026-01")
         .await;
+    let jan_items = jan["items"].as_array().expect("items");
     assert!(
-        jan["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .all(|i| i["n"] == 6),
+        jan_items.iter().all(|i| if i["question"] == "met" {
+            i["suppressed"] == true
+        } else {
+            i["n"] == 6
+        }),
         "{jan}"
     );
+    let met_all = questions["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["question"] == "met")
+        .expect("met");
+    assert_eq!(met_all["suppressed"], true, "{met_all}");
 }
 
 async fn comments_only_for_large_groups(backend: Backend) {
@@ -567,7 +588,8 @@ async fn comments_only_for_large_groups(backend: Backend) {
         json!({"step": "month3", "min_cell_text": 10, "suppressed": true}),
         "nine people answered: fewer than ten"
     );
-    // A tenth person answers (a mentor): the comments of all ten may be read.
+    // A tenth person answers (a mentor). One answer alone is not published: a comment that
+    // appeared as soon as one person answered would be theirs.
     answer(
         &app,
         &[(
@@ -582,6 +604,22 @@ async fn comments_only_for_large_groups(backend: Backend) {
         )],
     )
     .await;
+    let (_, c) = app.get_json("/api/v1/outcomes/comments?step=month3").await;
+    assert_eq!(c["suppressed"], true, "{c}");
+    // Four more mentors answer, without comments: the five mentors' answers are published
+    // together, and the comments of the ten who wrote one may be read.
+    let mentors: Vec<Answering> = pairs[5..9]
+        .iter()
+        .map(|p| {
+            (
+                p,
+                "mentor",
+                "month3",
+                vec![("met", "yes".into()), ("fit", "4".into())],
+            )
+        })
+        .collect();
+    answer(&app, &mentors).await;
     let (_, c) = app.get_json("/api/v1/outcomes/comments?step=month3").await;
     let texts = c["comments"].as_array().expect("comments");
     assert_eq!(texts.len(), 10, "{c}");
@@ -675,12 +713,39 @@ async fn people_answering_twice_count_once(backend: Backend) {
         }
     }
     seed.write(&app.app.db);
+    // Two new mentee answers and four new mentor answers: too few to be published yet.
     let (_, by_cohort) = app
         .get_json("/api/v1/outcomes/belonging?group_by=cohort")
         .await;
     assert_eq!(
         by_cohort["items"],
-        json!([{"step": "month1", "group": "2026-02", "n": 7, "mean": 3.0}])
+        json!([{"step": "month1", "group": "2026-02", "suppressed": true}])
+    );
+    // Three more mentees and a sixth mentor: five new answers each, published together.
+    // Ten mentee answers from nine people; twelve mentor answers from six.
+    let mut seed = Seed::new();
+    for _ in 0..3 {
+        let other = seed.pair(Person::default(), FEB);
+        seed.belonging(&other, "month1", 3.0);
+    }
+    let a = seed.pair(Person::default(), JAN);
+    let b = seed.pair_with(Person::default(), &a, JAN);
+    for p in [&a, &b] {
+        seed.checkin(
+            p,
+            "mentor",
+            "day14",
+            "answered",
+            &[("fit", Answer::Number(4.0))],
+        );
+    }
+    seed.write(&app.app.db);
+    let (_, by_cohort) = app
+        .get_json("/api/v1/outcomes/belonging?group_by=cohort")
+        .await;
+    assert_eq!(
+        by_cohort["items"],
+        json!([{"step": "month1", "group": "2026-02", "n": 10, "mean": 3.0}])
     );
     let (_, questions) = app.get_json("/api/v1/outcomes/questions").await;
     let fit = questions["items"]
@@ -692,7 +757,8 @@ async fn people_answering_twice_count_once(backend: Backend) {
         .clone();
     assert_eq!(
         (fit["n"].clone(), fit["mean"].clone()),
-        (json!(10), json!(4.4))
+        (json!(12), json!(4.3)),
+        "52 / 12 = 4.33…, to one decimal"
     );
 }
 
@@ -930,11 +996,22 @@ async fn csv_downloads(backend: Backend) {
                 "a hidden cell has no numbers: {text}"
             );
             assert!(
-                text.contains("month1,community_clinic,Community Clinic,7,3,false\r\n"),
-                "{text}"
+                text.contains("month1,community_clinic,Community Clinic,,,true\r\n"),
+                "seven who all answered 3: hidden like a small group: {text}"
             );
         }
     }
+    // A shown cell, its mean to one decimal (28 / 13 = 2.15…).
+    let text = get("/api/v1/outcomes/belonging?group_by=site&format=csv", None)
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        text.contains("month1,south_campus,South Campus,13,2.2,false\r\n"),
+        "{text}"
+    );
     let (status, json) = send(
         app.req(
             reqwest::Method::GET,
@@ -946,14 +1023,31 @@ async fn csv_downloads(backend: Backend) {
     assert_eq!(status, 200, "format wins over Accept: {json}");
 }
 
+/// Integration tokens may read nothing derived from check-in answers: outcomes, check-ins,
+/// flags and a match's health are for coordinators (403 problem+json, whatever the query).
 async fn who_may_read_outcomes(backend: Backend) {
     let app = spawn(backend).await;
+    let pair = app
+        .approved_pair(
+            1,
+            json!({"site": "north_campus"}),
+            json!({"site": "north_campus"}),
+        )
+        .await;
+    let health = format!("/api/v1/matches/{}/health", pair.match_id);
+    let checkins = format!("/api/v1/checkins?match_id={}", pair.match_id);
     for path in [
         "/api/v1/outcomes/belonging?group_by=shift",
+        "/api/v1/outcomes/belonging?format=csv",
         "/api/v1/outcomes/response-rates",
         "/api/v1/outcomes/questions",
         "/api/v1/outcomes/retention",
         "/api/v1/outcomes/comments?step=month1",
+        "/api/v1/checkins",
+        checkins.as_str(),
+        "/api/v1/checkins?status=answered",
+        "/api/v1/flags",
+        health.as_str(),
     ] {
         let (status, problem) = send(app.client.get(app.url(path))).await;
         assert_eq!(status, 401, "{path}");
@@ -965,12 +1059,31 @@ async fn who_may_read_outcomes(backend: Backend) {
         )
         .await;
         assert_eq!(status, 401, "{path}");
-        let (status, body) =
-            send(app.client.get(app.url(path)).bearer_auth(&app.integration)).await;
-        let expected = if path.contains("comments") { 403 } else { 200 };
-        assert_eq!(status, expected, "{path}: {body}");
-        let (status, _) = app.get_json(path).await;
-        assert_eq!(status, 200, "{path}");
+        let response = app
+            .client
+            .get(app.url(path))
+            .bearer_auth(&app.integration)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 403, "{path}");
+        let media = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert_eq!(media, "application/problem+json", "{path}");
+        let problem: Value = response.json().await.expect("problem");
+        assert_eq!(problem["status"], 403, "{path}: {problem}");
+        let coordinator = app
+            .client
+            .get(app.url(path))
+            .bearer_auth(&app.coordinator)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(coordinator.status(), 200, "{path}");
     }
 }
 

@@ -23,7 +23,7 @@ fn both_backends_have_the_same_migrations() {
 fn select_everything(db: &Db) -> Result<(), StoreError> {
     use belong::store::schema::{
         answers, api_tokens, checkin_links, checkins, coordinators, employment_events,
-        health_digests, profiles, rate_limits, reminder_optouts, risk_flags,
+        health_digests, outcome_publications, profiles, rate_limits, reminder_optouts, risk_flags,
     };
     db.run_blocking(|conn| {
         profiles::table
@@ -51,6 +51,9 @@ fn select_everything(db: &Db) -> Result<(), StoreError> {
         answers::table
             .select(answers::all_columns)
             .load::<AnswerColumns>(conn)?;
+        outcome_publications::table
+            .select(outcome_publications::all_columns)
+            .load::<(String, String, String, i64, i64, Time)>(conn)?;
         reminder_optouts::table
             .select(reminder_optouts::all_columns)
             .load::<(String, Time)>(conn)?;
@@ -134,6 +137,7 @@ type AnswerColumns = (
     Option<f64>,
     Option<String>,
     Time,
+    Option<i64>,
 );
 
 type Time = chrono::NaiveDateTime;

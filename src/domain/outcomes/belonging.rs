@@ -10,8 +10,8 @@
 use std::collections::BTreeMap;
 
 use super::cohort::Month;
-use super::suppression::Figures;
-use super::{Cell, GroupBy, Mean, in_step_order};
+use super::suppression::{Answers, Figures};
+use super::{Cell, GroupBy, Mean, in_step_order, one_decimal};
 
 /// Answers counted in the database for one step, cohort and combination of the respondents'
 /// site, shift, profession and specialty.
@@ -23,6 +23,9 @@ pub struct Count {
     pub groups: [String; 4],
     pub n: u64,
     pub sum: f64,
+    /// How many gave each answer (the scale point): a group whose answers are all, or all
+    /// but one, alike is hidden.
+    pub answers: Answers,
 }
 
 /// An answer of someone who answered a step more than once (in two matches, after being
@@ -36,25 +39,30 @@ pub struct Repeat {
     pub groups: [String; 4],
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct Sum {
     n: u64,
     sum: f64,
+    answers: Answers,
 }
 
 impl Sum {
-    fn add(&mut self, n: u64, sum: f64) {
-        self.n += n;
-        self.sum += sum;
+    fn add(&mut self, c: &Count) {
+        self.n += c.n;
+        self.sum += c.sum;
+        for (v, n) in &c.answers {
+            *self.answers.entry(*v).or_default() += n;
+        }
     }
 
-    fn mean(self) -> Mean {
+    /// The mean as published: to one decimal.
+    fn mean(&self) -> Mean {
         Mean {
             n: self.n,
             mean: if self.n == 0 {
                 0.0
             } else {
-                self.sum / self.n as f64
+                one_decimal(self.sum / self.n as f64)
             },
         }
     }
@@ -81,17 +89,14 @@ impl StepTable {
         let mut groups: [BTreeMap<String, Sum>; 4] = Default::default();
         let mut cells: [BTreeMap<(Month, String), Sum>; 4] = Default::default();
         for c in counts {
-            total.add(c.n, c.sum);
-            cohorts.entry(c.cohort).or_default().add(c.n, c.sum);
+            total.add(c);
+            cohorts.entry(c.cohort).or_default().add(c);
             for f in 0..4 {
-                groups[f]
-                    .entry(c.groups[f].clone())
-                    .or_default()
-                    .add(c.n, c.sum);
+                groups[f].entry(c.groups[f].clone()).or_default().add(c);
                 cells[f]
                     .entry((c.cohort, c.groups[f].clone()))
                     .or_default()
-                    .add(c.n, c.sum);
+                    .add(c);
             }
         }
         let mut sums = Vec::new();
@@ -101,15 +106,19 @@ impl StepTable {
         };
         let total_id = add(total);
         let cohort_ids: BTreeMap<Month, usize> =
-            cohorts.iter().map(|(m, s)| (*m, add(*s))).collect();
+            cohorts.iter().map(|(m, s)| (*m, add(s.clone()))).collect();
         let group_ids: [BTreeMap<String, usize>; 4] = std::array::from_fn(|f| {
             groups[f]
                 .iter()
-                .map(|(g, s)| (g.clone(), add(*s)))
+                .map(|(g, s)| (g.clone(), add(s.clone())))
                 .collect()
         });
-        let cell_ids: [BTreeMap<(Month, String), usize>; 4] =
-            std::array::from_fn(|f| cells[f].iter().map(|(k, s)| (k.clone(), add(*s))).collect());
+        let cell_ids: [BTreeMap<(Month, String), usize>; 4] = std::array::from_fn(|f| {
+            cells[f]
+                .iter()
+                .map(|(k, s)| (k.clone(), add(s.clone())))
+                .collect()
+        });
         // People, not answers: someone counted k times in a figure is one respondent.
         let mut respondents: Vec<u64> = sums.iter().map(|s| s.n).collect();
         let mut by_person: BTreeMap<&str, Vec<&Repeat>> = BTreeMap::new();
@@ -135,7 +144,11 @@ impl StepTable {
         }
         let mut figures = Figures::new();
         for (s, r) in sums.iter().zip(&respondents) {
-            figures.add_counted(s.n, *r);
+            if s.answers.is_empty() {
+                figures.add_counted(s.n, *r);
+            } else {
+                figures.add_answers(&s.answers, *r);
+            }
         }
         figures.relate(total_id, cohort_ids.values().copied().collect());
         for f in 0..4 {
@@ -293,7 +306,17 @@ mod tests {
         Month::parse(s).expect("test value")
     }
 
+    /// `n` answers with this mean, spread so that they are not alike: one a point below,
+    /// one a point above, the rest at the mean (fewer than three: all at the mean).
     fn count(step: &str, cohort: &str, site: &str, shift: &str, n: u64, mean: f64) -> Count {
+        let at = mean.round() as i64;
+        let answers: Answers = if n >= 3 && (mean - at as f64).abs() < 1e-9 {
+            [(at - 1, 1), (at, n - 2), (at + 1, 1)]
+                .into_iter()
+                .collect()
+        } else {
+            [(at, n)].into_iter().collect()
+        };
         Count {
             step: step.into(),
             cohort: m(cohort),
@@ -305,6 +328,7 @@ mod tests {
             ],
             n,
             sum: mean * n as f64,
+            answers,
         }
     }
 
@@ -331,10 +355,8 @@ mod tests {
         assert_eq!(shown(&by_site, "north"), Some(Mean { n: 6, mean: 4.0 }));
         assert_eq!(
             shown(&by_site, "south"),
-            Some(Mean {
-                n: 11,
-                mean: 27.0 / 11.0
-            })
+            Some(Mean { n: 11, mean: 2.5 }),
+            "27 / 11 = 2.4545…, published to one decimal"
         );
         assert_eq!(
             by_site.totals,
@@ -378,10 +400,8 @@ mod tests {
         assert!(hidden(&overall).is_empty(), "{overall:?}");
         assert_eq!(
             shown(&overall, "south"),
-            Some(Mean {
-                n: 13,
-                mean: 30.0 / 13.0
-            })
+            Some(Mean { n: 13, mean: 2.3 }),
+            "30 / 13 = 2.307…"
         );
         // The other breakdowns have no small cell and lose nothing.
         let by_shift = b.view(Some(GroupBy::Shift), Some(m("2026-01")));
@@ -423,6 +443,47 @@ mod tests {
             ]
         );
         assert!(v.points.iter().all(|p| !p.cell.is_suppressed()));
+    }
+
+    /// Six in January's north who all answered 4: their mean would tell each one's answer.
+    /// Hidden, with a complement, in every slicing that shows that group of people.
+    #[test]
+    fn a_group_answering_alike_is_hidden_with_a_complement() {
+        let mut counts = vec![
+            count("month1", "2026-01", "south", "day", 7, 3.0),
+            count("month1", "2026-01", "community", "night", 8, 2.0),
+            count("month1", "2026-02", "north", "day", 9, 3.0),
+            count("month1", "2026-02", "south", "night", 7, 4.0),
+            count("month1", "2026-02", "community", "night", 6, 2.0),
+        ];
+        counts.push(Count {
+            answers: [(4, 6)].into_iter().collect(),
+            sum: 24.0,
+            ..count("month1", "2026-01", "north", "evening", 6, 4.0)
+        });
+        let b = Belonging::new(&counts, &[], &steps(), 5);
+        let hidden = |v: &View| -> Vec<String> {
+            v.points
+                .iter()
+                .filter(|p| p.cell.is_suppressed())
+                .map(|p| p.group.clone())
+                .collect()
+        };
+        let jan = b.view(Some(GroupBy::Site), Some(m("2026-01")));
+        assert!(hidden(&jan).contains(&"north".to_string()), "{jan:?}");
+        assert_eq!(hidden(&jan).len(), 2, "one complement: {jan:?}");
+        assert!(!jan.totals[0].1.is_suppressed());
+        let evening = b.view(Some(GroupBy::Shift), None);
+        assert!(
+            hidden(&evening).contains(&"evening".to_string()),
+            "the same six by shift"
+        );
+        let overall = b.view(Some(GroupBy::Site), None);
+        assert_eq!(
+            shown(&overall, "north").map(|m| m.n),
+            Some(15),
+            "mixed overall"
+        );
     }
 
     /// Five answers at month 1 in January, but two are one mentee's (matched twice that

@@ -7,6 +7,7 @@
 pub mod belonging;
 pub mod cohort;
 pub mod funnel;
+pub mod publication;
 pub mod questions;
 pub mod retention;
 pub mod suppression;
@@ -14,7 +15,18 @@ pub mod suppression;
 use std::collections::{BTreeMap, BTreeSet};
 
 use cohort::Month;
-use suppression::Figures;
+use suppression::{Answers, Figures};
+
+/// A published mean, to one decimal on its scale (3.4 of 5): the exact mean of a group
+/// whose size is shown would give away a newcomer's answer by difference.
+pub fn one_decimal(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}
+
+/// A published share (0–1), to one decimal of a percent: 0.4567 is 0.457 (45.7%).
+pub fn share_one_decimal(value: f64) -> f64 {
+    (value * 1000.0).round() / 1000.0
+}
 
 /// A published figure, or the fact that it is hidden to protect the few people behind it.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,16 +114,62 @@ pub fn protect_cohorts(
     forced: impl Fn(Option<Month>) -> bool,
     min_cell: u64,
 ) -> (BTreeSet<Month>, bool) {
+    let answers: BTreeMap<Month, (u64, Answers)> = counts
+        .iter()
+        .map(|(m, n)| (*m, (*n, Answers::new())))
+        .collect();
+    protect(&answers, respondents, forced, min_cell)
+}
+
+/// As [`protect_cohorts`], for figures made of answers: a cohort (or the total) whose
+/// answers are all, or all but one, alike is hidden too, with its complement.
+pub fn protect_cohort_answers(
+    answers: &BTreeMap<Month, Answers>,
+    respondents: impl Fn(Option<Month>) -> Option<u64>,
+    forced: impl Fn(Option<Month>) -> bool,
+    min_cell: u64,
+) -> (BTreeSet<Month>, bool) {
+    let answers: BTreeMap<Month, (u64, Answers)> = answers
+        .iter()
+        .map(|(m, a)| (*m, (a.values().sum(), a.clone())))
+        .collect();
+    protect(&answers, respondents, forced, min_cell)
+}
+
+fn protect(
+    counts: &BTreeMap<Month, (u64, Answers)>,
+    respondents: impl Fn(Option<Month>) -> Option<u64>,
+    forced: impl Fn(Option<Month>) -> bool,
+    min_cell: u64,
+) -> (BTreeSet<Month>, bool) {
     let mut figures = Figures::new();
-    let all: u64 = counts.values().sum();
-    let total = figures.add_counted(all, respondents(None).unwrap_or(all));
+    let add = |figures: &mut Figures, n: u64, answers: &Answers, people: u64| {
+        if answers.is_empty() {
+            figures.add_counted(n, people)
+        } else {
+            figures.add_answers(answers, people)
+        }
+    };
+    let all: u64 = counts.values().map(|(n, _)| n).sum();
+    let mut all_answers = Answers::new();
+    for (_, a) in counts.values() {
+        for (v, n) in a {
+            *all_answers.entry(*v).or_default() += n;
+        }
+    }
+    let total = add(
+        &mut figures,
+        all,
+        &all_answers,
+        respondents(None).unwrap_or(all),
+    );
     if forced(None) {
         figures.force(total);
     }
     let parts: Vec<(Month, usize)> = counts
         .iter()
-        .map(|(m, &n)| {
-            let i = figures.add_counted(n, respondents(Some(*m)).unwrap_or(n));
+        .map(|(m, (n, a))| {
+            let i = add(&mut figures, *n, a, respondents(Some(*m)).unwrap_or(*n));
             if forced(Some(*m)) {
                 figures.force(i);
             }

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::cohort::Month;
-use super::{Cell, protect_cohorts};
+use super::suppression::{Answers, alike};
+use super::{Cell, protect_cohort_answers};
 
 /// Answers counted in the database for one question, role, step, cohort (`None`: counted
 /// over every cohort at once) and answer value.
@@ -42,7 +43,7 @@ pub struct Asked {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Distribution {
     pub n: u64,
-    pub counts: BTreeMap<i64, u64>,
+    pub counts: Answers,
 }
 
 impl Distribution {
@@ -65,7 +66,8 @@ impl Distribution {
 }
 
 /// The distribution of each asked question that has answers, in the order asked, within
-/// one cohort or all. `forced` says which totals (of a cohort, or of all under `None`) are
+/// one cohort or all. A distribution where all, or all but one, gave the same answer ("Yes 6
+/// of 6") is hidden like a small one. `forced` says which totals (of a cohort, or of all under `None`) are
 /// hidden in another report that shows the same answers; they stay hidden here.
 ///
 /// For all cohorts the counts need no cohort: the total is hidden exactly when it rests on
@@ -113,15 +115,18 @@ pub fn distributions(
                             all.add(*v, *n);
                         }
                     }
-                    let hidden = forced(a, None) || people(None).unwrap_or(all.n) < min_cell;
+                    let hidden = forced(a, None)
+                        || people(None).unwrap_or(all.n) < min_cell
+                        || alike(&all.counts);
                     (all, hidden)
                 }
                 Some(m) => {
-                    let sizes: BTreeMap<Month, u64> = by_cohort
+                    let answers: BTreeMap<Month, Answers> = by_cohort
                         .iter()
-                        .filter_map(|(c, d)| c.map(|c| (c, d.n)))
+                        .filter_map(|(c, d)| c.map(|c| (c, d.counts.clone())))
                         .collect();
-                    let (hidden, _) = protect_cohorts(&sizes, people, |m| forced(a, m), min_cell);
+                    let (hidden, _) =
+                        protect_cohort_answers(&answers, people, |m| forced(a, m), min_cell);
                     (by_cohort.get(&Some(m))?.clone(), hidden.contains(&m))
                 }
             };
@@ -195,16 +200,54 @@ mod tests {
             5,
             |_, _| false,
         );
-        assert_eq!(
-            jan[0].1,
-            Cell::Suppressed,
-            "January (6) is the complement of February (2)"
+        assert!(
+            !jan[0].1.is_suppressed(),
+            "March (seven who all answered 3) is hidden as alike, and with February (2) it \
+             leaves nothing to subtract: January needs no complement"
         );
-        assert!(!jan[1].1.is_suppressed());
+        let mar = distributions(
+            &counts,
+            &[],
+            &questions,
+            Some(Month::parse("2026-03").expect("test value")),
+            5,
+            |_, _| false,
+        );
+        assert_eq!(mar[0].1, Cell::Suppressed, "3 of 7, 7 of 7");
+        assert_eq!(jan[1].1, Cell::Suppressed, "Yes, 6 of 6");
         let forced = distributions(&counts, &[], &questions, None, 5, |a, m| {
             a.question == "belonging" && m.is_none()
         });
         assert_eq!(forced[0].1, Cell::Suppressed);
+    }
+
+    /// Everyone but one answered alike: hidden overall, and within a cohort with a
+    /// complement, so that the whole programme minus the other cohorts does not tell it.
+    #[test]
+    fn all_but_one_alike_is_hidden_under_every_filter() {
+        let counts = vec![
+            count("met", "2026-01", 1.0, 7),
+            count("met", "2026-01", 0.0, 1),
+            count("met", "2026-02", 1.0, 4),
+            count("met", "2026-02", 0.0, 3),
+            count("met", "2026-03", 1.0, 3),
+            count("met", "2026-03", 0.0, 3),
+        ];
+        let month = |m: &str| Some(Month::parse(m).expect("month"));
+        let of = |cohort| distributions(&counts, &[], &[asked("met")], cohort, 5, |_, _| false);
+        assert!(!of(None)[0].1.is_suppressed(), "14 yes, 7 no");
+        assert_eq!(of(month("2026-01"))[0].1, Cell::Suppressed, "7 yes, 1 no");
+        let hidden = ["2026-02", "2026-03"]
+            .iter()
+            .filter(|m| of(month(m))[0].1.is_suppressed())
+            .count();
+        assert_eq!(hidden, 1, "one complement for January");
+        let alike = vec![
+            count("met", "2026-01", 1.0, 9),
+            count("met", "2026-01", 0.0, 1),
+        ];
+        let all = distributions(&alike, &[], &[asked("met")], None, 5, |_, _| false);
+        assert_eq!(all[0].1, Cell::Suppressed, "9 yes, 1 no");
     }
 
     #[test]

@@ -11,6 +11,31 @@
 //! the smallest shown part is hidden too ("complementary suppression"). Because a hidden
 //! figure can also follow from several lines together, the hidden set is then checked with
 //! linear algebra: any hidden figure the shown ones still determine gets a complement too.
+//!
+//! Counting is not enough where a figure carries answers: "Agree 6 of 6" tells each of the
+//! six what they answered, and a mean where all but one answered alike gives the one away to
+//! anyone who knows the others. So a figure whose answers are all, or all but one, the same
+//! ([`alike`]) is hidden too, and so is a further part of any line whose hidden parts
+//! together (what the total minus the shown parts gives) are alike.
+
+use std::collections::BTreeMap;
+
+/// How many gave each answer (a scale point, or 1 for yes and 0 for no).
+pub type Answers = BTreeMap<i64, u64>;
+
+/// Whether all, or all but one, of these answers are the same: showing them (or their mean)
+/// would tell each respondent's answer to anyone who knows who they are.
+pub fn alike(answers: &Answers) -> bool {
+    let n: u64 = answers.values().sum();
+    let most = answers.values().copied().max().unwrap_or(0);
+    n > 0 && n - most <= 1
+}
+
+fn add_answers(into: &mut Answers, from: &Answers) {
+    for (v, n) in from {
+        *into.entry(*v).or_default() += n;
+    }
+}
 
 /// One additive relation: the figure `total` is the sum of the figures `parts`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +50,9 @@ pub struct Line {
 pub struct Figures {
     counts: Vec<u64>,
     respondents: Vec<u64>,
+    /// The answers behind each figure; empty when it carries none (a count of check-ins,
+    /// of people hired).
+    answers: Vec<Answers>,
     forced: Vec<bool>,
     lines: Vec<Line>,
 }
@@ -43,8 +71,18 @@ impl Figures {
     pub fn add_counted(&mut self, count: u64, respondents: u64) -> usize {
         self.counts.push(count);
         self.respondents.push(respondents.min(count));
+        self.answers.push(Answers::new());
         self.forced.push(false);
         self.counts.len() - 1
+    }
+
+    /// Adds a figure made of these answers from `respondents` people; returns its index. It
+    /// is hidden when its answers are [`alike`], and lines it is part of are checked for
+    /// alike remainders.
+    pub fn add_answers(&mut self, answers: &Answers, respondents: u64) -> usize {
+        let i = self.add_counted(answers.values().sum(), respondents);
+        self.answers[i] = answers.clone();
+        i
     }
 
     /// States that figure `total` is the sum of `parts`.
@@ -68,12 +106,16 @@ impl Figures {
     }
 
     /// Which figures to hide: every figure with fewer than `min_cell` respondents (but at
-    /// least one), every forced one, and as few others as needed so that none of these can
-    /// be computed from what is shown. Figures resting on nobody are never hidden: a zero
+    /// least one), every forced one, every one whose answers are [`alike`], and as few others
+    /// as needed so that none of these can be computed from what is shown and no line's
+    /// hidden parts together are alike. Figures resting on nobody are never hidden: a zero
     /// tells nothing about anyone.
     pub fn protect(&self, min_cell: u64) -> Vec<bool> {
         let mut hidden: Vec<bool> = (0..self.counts.len())
-            .map(|i| self.counts[i] > 0 && (self.forced[i] || self.respondents[i] < min_cell))
+            .map(|i| {
+                self.counts[i] > 0
+                    && (self.forced[i] || self.respondents[i] < min_cell || alike(&self.answers[i]))
+            })
             .collect();
         let mut through: Vec<Vec<usize>> = vec![Vec::new(); self.counts.len()];
         for (l, line) in self.lines.iter().enumerate() {
@@ -83,6 +125,13 @@ impl Figures {
         }
         loop {
             self.close_lines(&mut hidden, &through);
+            if let Some(l) = self.alike_remainder(&hidden) {
+                match self.cheapest(&[l], &hidden, &through) {
+                    Some(c) => hidden[c] = true,
+                    None => return hidden,
+                }
+                continue;
+            }
             let determined = self.determined(&hidden);
             let Some(&figure) = determined.first() else {
                 return hidden;
@@ -100,6 +149,22 @@ impl Figures {
                 None => return hidden,
             }
         }
+    }
+
+    /// A line whose total is shown and whose hidden parts, added up (what the total minus
+    /// the shown parts gives), are alike.
+    fn alike_remainder(&self, hidden: &[bool]) -> Option<usize> {
+        (0..self.lines.len()).find(|&l| {
+            let line = &self.lines[l];
+            if hidden[line.total] || self.answers[line.total].is_empty() {
+                return false;
+            }
+            let mut rest = Answers::new();
+            for &p in line.parts.iter().filter(|&&p| hidden[p]) {
+                add_answers(&mut rest, &self.answers[p]);
+            }
+            alike(&rest)
+        })
     }
 
     fn entries(&self, line: usize) -> impl Iterator<Item = usize> + '_ {
@@ -313,6 +378,73 @@ mod tests {
         assert!(hidden[parts[0]] && hidden[parts[2]] && !hidden[parts[1]]);
     }
 
+    fn answers(pairs: &[(i64, u64)]) -> Answers {
+        pairs.iter().copied().filter(|(_, n)| *n > 0).collect()
+    }
+
+    #[test]
+    fn all_or_all_but_one_alike_is_alike() {
+        assert!(alike(&answers(&[(4, 6)])), "Agree 6 of 6");
+        assert!(alike(&answers(&[(4, 5), (2, 1)])), "all but one");
+        assert!(!alike(&answers(&[(4, 4), (2, 1), (5, 1)])));
+        assert!(!alike(&answers(&[(4, 3), (3, 3)])));
+        assert!(!alike(&Answers::new()), "nobody: nothing to tell");
+    }
+
+    /// Answer figures in one line: each group's answers, the total their sum.
+    fn answer_line(groups: &[Answers]) -> (Figures, usize, Vec<usize>) {
+        let mut f = Figures::new();
+        let mut all = Answers::new();
+        for g in groups {
+            add_answers(&mut all, g);
+        }
+        let total = f.add_answers(&all, all.values().sum());
+        let parts: Vec<usize> = groups
+            .iter()
+            .map(|g| f.add_answers(g, g.values().sum()))
+            .collect();
+        f.relate(total, parts.clone());
+        (f, total, parts)
+    }
+
+    #[test]
+    fn a_large_group_answering_alike_is_hidden_with_a_complement() {
+        let (f, total, parts) = answer_line(&[
+            answers(&[(4, 6)]),
+            answers(&[(2, 3), (3, 3), (4, 2)]),
+            answers(&[(1, 2), (3, 5), (5, 2)]),
+        ]);
+        let hidden = f.protect(5);
+        assert!(hidden[parts[0]], "Agree 6 of 6");
+        assert!(!hidden[total]);
+        assert!(hidden[parts[1]], "the next smallest is its complement");
+        assert!(!hidden[parts[2]]);
+    }
+
+    /// Two groups hidden (three people, and six who all agree) protect each other from
+    /// subtraction, but together they are nine who all agree: the total minus the shown
+    /// groups would tell it. A third group is hidden with them.
+    #[test]
+    fn hidden_groups_together_must_not_be_alike() {
+        let (f, total, parts) = answer_line(&[
+            answers(&[(4, 3)]),
+            answers(&[(4, 6)]),
+            answers(&[(1, 3), (3, 4), (5, 3)]),
+            answers(&[(2, 3), (3, 3)]),
+        ]);
+        let hidden = f.protect(5);
+        assert_eq!(
+            parts.iter().map(|&p| hidden[p]).collect::<Vec<_>>(),
+            [true, true, false, true]
+        );
+        assert!(!hidden[total]);
+        let mut rest = Answers::new();
+        for &p in parts.iter().filter(|&&p| hidden[p]) {
+            add_answers(&mut rest, &f.answers[p]);
+        }
+        assert!(!alike(&rest), "{rest:?}");
+    }
+
     /// A 2 × 2 table with margins where the line rule alone is not enough: the suppressed
     /// pattern must not leave any cell computable across rows and columns.
     #[test]
@@ -398,6 +530,36 @@ mod tests {
                 }
                 if hidden[i] && n > 0 {
                     prop_assert!(!determined_by_rank(&f, &hidden, i), "figure {i} can be computed");
+                }
+            }
+        }
+
+        /// Groups of answers on a 1–5 scale: no shown group is alike, and whatever the
+        /// shown total and groups leave over is not alike either.
+        #[test]
+        fn no_shown_or_remaining_answers_are_alike(
+            groups in proptest::collection::vec(proptest::collection::vec(1i64..=5, 0..9), 1..6),
+            min_cell in 2u64..6,
+        ) {
+            let groups: Vec<Answers> = groups
+                .iter()
+                .map(|g| g.iter().fold(Answers::new(), |mut a, v| { *a.entry(*v).or_default() += 1; a }))
+                .collect();
+            let (f, total, parts) = answer_line(&groups);
+            let hidden = f.protect(min_cell);
+            for (i, answers) in f.answers.iter().enumerate() {
+                if !hidden[i] {
+                    prop_assert!(!alike(answers), "figure {i} shown: {answers:?}");
+                }
+            }
+            if !hidden[total] {
+                let mut rest = Answers::new();
+                for &p in parts.iter().filter(|&&p| hidden[p]) {
+                    add_answers(&mut rest, &f.answers[p]);
+                }
+                prop_assert!(!alike(&rest), "what the total leaves over: {rest:?}");
+                for &p in parts.iter().filter(|&&p| hidden[p]) {
+                    prop_assert!(!determined_by_rank(&f, &hidden, p), "figure {p} can be computed");
                 }
             }
         }

@@ -1,4 +1,5 @@
-//! `/checkins`: the check-ins planned for each pair over the first year.
+//! `/checkins`: the check-ins planned for each pair over the first year. Coordinators only:
+//! who answered when is derived from the answers.
 
 use actix_web::{HttpRequest, get, web};
 use chrono::{DateTime, Utc};
@@ -8,7 +9,7 @@ use utoipa::ToSchema;
 use super::views::Page;
 use crate::app::{App, checkins};
 use crate::domain::cursor::Cursor;
-use crate::http::auth::Caller;
+use crate::http::auth::Coordinator;
 use crate::http::problem::{ApiError, Problem};
 use crate::http::query::{ListQuery, one_of};
 use crate::store::checkins::CheckinRow;
@@ -57,19 +58,20 @@ impl From<&CheckinRow> for CheckinView {
 #[utoipa::path(
     tag = "Check-ins",
     summary = "List check-ins",
+    description = "Coordinator tokens only: when each person answered is derived from their check-ins, so integration tokens get 403.",
     params(
         ("match_id" = Option<uuid::Uuid>, Query),
         ("status" = Option<String>, Query, description = "scheduled | sent | answered | expired | cancelled"),
         ("limit" = Option<u32>, Query, description = "1–200, default 50"),
         ("cursor" = Option<String>, Query),
     ),
-    responses((status = 200, body = Page<CheckinView>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, body = Page<CheckinView>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, description = "An integration token", body = Problem), (status = 422, body = Problem)),
     security(("bearer" = []))
 )]
 #[get("/checkins")]
 pub async fn list(
     app: web::Data<App>,
-    _: Caller,
+    _: Coordinator,
     req: HttpRequest,
 ) -> Result<web::Json<Page<CheckinView>>, ApiError> {
     let q = ListQuery::parse_for_matches(&req, one_of(&STATUSES))?;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::app::App;
 use crate::app::emails;
 use crate::domain::cursor::Cursor;
+use crate::domain::role::Role;
 use crate::email::message::Recipient;
 use crate::http::auth::{Caller, Coordinator};
 use crate::http::problem::{ApiError, Problem};
@@ -69,9 +70,15 @@ pub struct EmailPage {
 
 const STATUSES: [&str; 3] = ["queued", "sent", "failed"];
 
+/// Emails that follow from check-in answers: the check-ins and their reminders (a reminder
+/// says who has not answered) and the coordinators' pair-health digests. Integration tokens
+/// do not see them, as they do not see the check-ins.
+const FROM_ANSWERS: [&str; 3] = ["checkin", "checkin_reminder", "health_digest"];
+
 #[utoipa::path(
     tag = "Emails",
     summary = "List emails and their delivery status",
+    description = "Integration tokens see every email but the check-ins, their reminders and the pair-health digests, which follow from check-in answers; a page may then hold fewer than `limit` items, and `next_cursor` still leads on.",
     params(
         ("match_id" = Option<Uuid>, Query),
         ("status" = Option<String>, Query, description = "queued | sent | failed"),
@@ -84,7 +91,7 @@ const STATUSES: [&str; 3] = ["queued", "sent", "failed"];
 #[get("/emails")]
 pub async fn list(
     app: web::Data<App>,
-    _: Caller,
+    caller: Caller,
     req: HttpRequest,
 ) -> Result<web::Json<EmailPage>, ApiError> {
     let q = ListQuery::parse_for_matches(&req, one_of(&STATUSES))?;
@@ -97,7 +104,14 @@ pub async fn list(
     )
     .await?;
     Ok(web::Json(EmailPage {
-        items: page.items.iter().map(EmailView::from).collect(),
+        items: page
+            .items
+            .iter()
+            .filter(|e| {
+                caller.role == Role::Coordinator || !FROM_ANSWERS.contains(&e.kind.as_str())
+            })
+            .map(EmailView::from)
+            .collect(),
         next_cursor: page.next_after.map(|after| Cursor { after }.encode()),
         counts: EmailCounts {
             queued: counts.queued,

@@ -128,8 +128,18 @@ fn hidden(min_cell: u32) -> Figure {
     }
 }
 
+/// A figure made of answers that is hidden: too few people, or answers all (or all but one)
+/// alike, or a complement of either. Which, the page does not say: that would tell.
+fn withheld() -> Figure {
+    Figure {
+        text: "not shown".into(),
+        suppressed: true,
+    }
+}
+
+/// A mean as published: one decimal.
 fn mean(v: f64) -> String {
-    format!("{v:.2}")
+    format!("{v:.1}")
 }
 
 // ---------------------------------------------------------------------------------------
@@ -221,15 +231,15 @@ async fn belonging(
         desc: format!(
             "Line chart of mentees' mean answer to \"I feel I belong on my unit\", from 1 (strongly disagree) \
              to 5 (strongly agree), at each check-in, one line per group, with the number of answers at each \
-             point. Groups with fewer than {min_cell} answers are left out as gaps. The table beside the chart \
-             has the same numbers."
+             point. Groups with fewer than {min_cell} answers, or whose answers are all or all but one the same, \
+             are left out as gaps. The table beside the chart has the same numbers."
         ),
         steps: view.steps.iter().map(|s| step_label(s)).collect(),
         y_min: 1.0,
         y_max: 5.0,
         y_axis: "Mean (1 strongly disagree – 5 strongly agree)".into(),
         series,
-        gap_label: format!("fewer than {min_cell}"),
+        gap_label: "not shown".into(),
     });
     let mut rows = Vec::new();
     for step in &view.steps {
@@ -237,12 +247,8 @@ async fn belonging(
             rows.push(TrendRow {
                 step: step_label(step),
                 group: label(&item.group),
-                n: item
-                    .n
-                    .map_or_else(|| hidden(min_cell), |n| shown(n.to_string())),
-                mean: item
-                    .mean
-                    .map_or_else(|| hidden(min_cell), |m| shown(mean(m))),
+                n: item.n.map_or_else(withheld, |n| shown(n.to_string())),
+                mean: item.mean.map_or_else(withheld, |m| shown(mean(m))),
             });
         }
         if q.group_by.is_some()
@@ -251,9 +257,8 @@ async fn belonging(
             rows.push(TrendRow {
                 step: step_label(step),
                 group: "All groups".into(),
-                n: t.n
-                    .map_or_else(|| hidden(min_cell), |n| shown(n.to_string())),
-                mean: t.mean.map_or_else(|| hidden(min_cell), |m| shown(mean(m))),
+                n: t.n.map_or_else(withheld, |n| shown(n.to_string())),
+                mean: t.mean.map_or_else(withheld, |m| shown(mean(m))),
             });
         }
     }
@@ -503,7 +508,8 @@ async fn questions(
                 desc: format!(
                     "Diverging bars, one per check-in and group asked: the share of each answer, lower answers \
                      to the left of the centre line and higher ones to the right. Rows with fewer than {min_cell} \
-                     answers are left out. The table beside the chart has the counts."
+                     answers, or whose answers are all or all but one the same, are left out. The table beside \
+                     the chart has the counts."
                 ),
                 choices: legend.clone(),
                 rows: items
@@ -516,7 +522,7 @@ async fn questions(
                             .map(|c| c.iter().map(|c| c.count).collect()),
                     })
                     .collect(),
-                gap_label: format!("fewer than {min_cell} answers"),
+                gap_label: "not shown".into(),
             });
             QuestionBlock {
                 id,
@@ -527,13 +533,13 @@ async fn questions(
                     .iter()
                     .map(|i| QuestionRow {
                         label: label(i),
-                        n: i.n.map_or_else(|| hidden(min_cell), |n| shown(n.to_string())),
+                        n: i.n.map_or_else(withheld, |n| shown(n.to_string())),
                         counts: match &i.counts {
                             Some(c) => c.iter().map(|c| shown(c.count.to_string())).collect(),
-                            None => choice_list.iter().map(|_| hidden(min_cell)).collect(),
+                            None => choice_list.iter().map(|_| withheld()).collect(),
                         },
                         mean: match (i.mean, question.kind.as_str()) {
-                            (None, _) => hidden(min_cell),
+                            (None, _) => withheld(),
                             (Some(m), "yes_no") => shown(format!("{} yes", svg::percent(m))),
                             (Some(m), _) => shown(mean(m)),
                         },

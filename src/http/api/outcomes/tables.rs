@@ -8,8 +8,10 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
+/// A published figure: a mean to one decimal, a share to one decimal of a percent (the
+/// views have rounded them already).
 fn decimal(v: Option<f64>) -> String {
-    v.map(|v| number(v, 4)).unwrap_or_default()
+    v.map(|v| number(v, 3)).unwrap_or_default()
 }
 
 fn flag(v: Option<bool>) -> String {

@@ -9,7 +9,7 @@ use crate::app::outcomes::{BelongingReport, FunnelReport, QuestionsReport, group
 use crate::config::Settings;
 use crate::domain::outcomes::cohort::Month;
 use crate::domain::outcomes::retention::{Report, Retention, WINDOW_DAYS};
-use crate::domain::outcomes::{Cell, GroupBy, Mean};
+use crate::domain::outcomes::{Cell, GroupBy, Mean, one_decimal, share_one_decimal};
 use crate::domain::survey::Kind;
 
 fn suppressed<T>(cell: &Cell<T>) -> Option<bool> {
@@ -155,7 +155,7 @@ pub struct ResponseRateItem {
     /// Not yet sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scheduled: Option<u64>,
-    /// answered / delivered; null before any was sent.
+    /// answered / delivered, to one decimal of a percent (0.457); null before any was sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_rate: Option<Option<f64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -189,7 +189,7 @@ impl ResponseRatesView {
                         expired: f.map(|f| f.expired),
                         awaiting: f.map(|f| f.sent),
                         scheduled: f.map(|f| f.scheduled),
-                        response_rate: f.map(|f| f.response_rate()),
+                        response_rate: f.map(|f| f.response_rate().map(share_one_decimal)),
                         suppressed: suppressed(cell),
                     }
                 })
@@ -303,7 +303,17 @@ impl QuestionsView {
                         role: a.role.clone(),
                         step: a.step.clone(),
                         n: d.map(|d| d.n),
-                        mean: d.map(|d| d.mean()),
+                        mean: d.map(|d| {
+                            match settings
+                                .checkins
+                                .surveys
+                                .question(&a.question)
+                                .map(|q| &q.kind)
+                            {
+                                Some(Kind::YesNo) => share_one_decimal(d.mean()),
+                                _ => one_decimal(d.mean()),
+                            }
+                        }),
                         counts: d.map(|d| {
                             choices(settings, &a.question)
                                 .into_iter()
@@ -330,7 +340,8 @@ pub struct CurvePoint {
     pub at_risk: u32,
     pub exits: u32,
     pub voluntary_exits: u32,
-    /// Kaplan–Meier estimate of the share still employed, every leaver an exit.
+    /// Kaplan–Meier estimate of the share still employed, every leaver an exit, to one
+    /// decimal of a percent.
     pub retention: f64,
     /// The same counting only voluntary leavers.
     pub voluntary_retention: f64,
@@ -350,7 +361,8 @@ pub struct RetentionGroup {
     /// The longest follow-up, in days (at most 365).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub followed_days: Option<u32>,
-    /// Retention at 365 days; null until someone has been followed that long.
+    /// Retention at 365 days, to one decimal of a percent; null until someone has been
+    /// followed that long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_12m: Option<Option<f64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -386,8 +398,8 @@ pub fn curve_points(r: &Retention) -> Vec<CurvePoint> {
                 at_risk: all.or(voluntary).map_or(0, |s| s.at_risk),
                 exits: all.map_or(0, |s| s.exits),
                 voluntary_exits: voluntary.map_or(0, |s| s.exits),
-                retention: r.all.at(day).unwrap_or(0.0),
-                voluntary_retention: r.voluntary.at(day).unwrap_or(0.0),
+                retention: share_one_decimal(r.all.at(day).unwrap_or(0.0)),
+                voluntary_retention: share_one_decimal(r.voluntary.at(day).unwrap_or(0.0)),
             }
         })
         .collect()
@@ -397,7 +409,7 @@ impl RetentionGroup {
     pub fn new(cohort: String, cell: &Cell<Retention>) -> Self {
         let r = cell.shown();
         let so_far = |c: &crate::domain::outcomes::retention::Curve| {
-            c.at(c.followed_days.min(WINDOW_DAYS)).unwrap_or(0.0)
+            share_one_decimal(c.at(c.followed_days.min(WINDOW_DAYS)).unwrap_or(0.0))
         };
         RetentionGroup {
             cohort,
@@ -405,8 +417,8 @@ impl RetentionGroup {
             exits: r.map(|r| r.exits),
             voluntary_exits: r.map(|r| r.voluntary_exits),
             followed_days: r.map(|r| r.all.followed_days),
-            retention_12m: r.map(|r| r.all.at(WINDOW_DAYS)),
-            voluntary_retention_12m: r.map(|r| r.voluntary.at(WINDOW_DAYS)),
+            retention_12m: r.map(|r| r.all.at(WINDOW_DAYS).map(share_one_decimal)),
+            voluntary_retention_12m: r.map(|r| r.voluntary.at(WINDOW_DAYS).map(share_one_decimal)),
             retention_so_far: r.map(|r| so_far(&r.all)),
             voluntary_retention_so_far: r.map(|r| so_far(&r.voluntary)),
             curve: r.map(curve_points),
