@@ -9,7 +9,7 @@ use super::profiles::Page;
 use super::schema::{matches, matching_runs, matching_settings};
 use super::{AnyConnection, StoreError};
 use crate::domain::matches::{Match, MatchStatus};
-use crate::domain::matching::score::Explained;
+use crate::domain::matching::score::{Explained, affinity_detail};
 use crate::domain::matching::settings::{Criterion, Points};
 
 #[derive(Queryable, Selectable)]
@@ -62,21 +62,36 @@ pub fn explanation_json(lines: &[Explained]) -> Value {
     )
 }
 
+fn line_points(line: &Value, key: &str) -> Option<Points> {
+    line[key]
+        .as_f64()
+        .map(|p| Points((p * 100.0).round() as u32))
+}
+
+/// What an explanation says about people once one of them is erased.
+const ERASED: &str = "(erased)";
+
 fn parse_explanation(text: &str) -> Result<Vec<Explained>, StoreError> {
     let corrupt = || StoreError::Corrupt("matches.explanation".into());
     let lines: Vec<Value> = serde_json::from_str(text).map_err(|_| corrupt())?;
     lines
         .iter()
         .map(|line| {
-            let points = |k: &str| line[k].as_f64().map(|p| Points((p * 100.0).round() as u32));
+            let criterion = line["criterion"]
+                .as_str()
+                .and_then(Criterion::parse)
+                .ok_or_else(corrupt)?;
+            let points = line_points(line, "points").ok_or_else(corrupt)?;
+            let mut detail = line["detail"].as_str().ok_or_else(corrupt)?.to_string();
+            // Explanations stored before groups stopped being named still name them.
+            if criterion == Criterion::Affinity && detail != ERASED {
+                detail = affinity_detail(points.0 > 0).to_string();
+            }
             Ok(Explained {
-                criterion: line["criterion"]
-                    .as_str()
-                    .and_then(Criterion::parse)
-                    .ok_or_else(corrupt)?,
-                points: points("points").ok_or_else(corrupt)?,
-                max_points: points("max_points").ok_or_else(corrupt)?,
-                detail: line["detail"].as_str().ok_or_else(corrupt)?.to_string(),
+                criterion,
+                points,
+                max_points: line_points(line, "max_points").ok_or_else(corrupt)?,
+                detail,
             })
         })
         .collect()
@@ -246,7 +261,7 @@ pub fn forget_details(conn: &mut AnyConnection, id: Uuid) -> Result<(), StoreErr
         .explanation
         .into_iter()
         .map(|e| Explained {
-            detail: "(erased)".into(),
+            detail: ERASED.into(),
             ..e
         })
         .collect();

@@ -156,6 +156,7 @@ type ProfileColumns = (
     Time,
     Time,
     Option<Time>,
+    bool,
 );
 
 fn up_down_up(backend: Backend) {
