@@ -280,6 +280,22 @@ pub fn scrub_for_match(conn: &mut AnyConnection, match_id: &str) -> Result<(), S
     Ok(())
 }
 
+/// Whether an email of `kind` to exactly `recipients` was queued after `since`.
+pub fn sent_recently(
+    conn: &mut AnyConnection,
+    kind: &str,
+    recipients: &str,
+    since: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let n: i64 = emails::table
+        .filter(emails::kind.eq(kind))
+        .filter(emails::recipients.eq(recipients))
+        .filter(emails::created_at.gt(since))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
 /// How many emails a match has queued or sent (for tests and the console).
 pub fn count_for_match(conn: &mut AnyConnection, match_id: &str) -> Result<i64, StoreError> {
     Ok(emails::table

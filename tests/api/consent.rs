@@ -18,6 +18,7 @@ on_both_backends!(
     an_introduction_names_an_affinity_group_only_when_both_agreed,
     the_sign_up_form_asks_before_naming_an_affinity_group,
     the_privacy_notice_comes_from_configuration_and_is_linked_everywhere,
+    signing_up_again_looks_like_signing_up_and_is_told_by_email,
 );
 
 /// Every stored email's subject and both bodies, with its kind and recipients.
@@ -368,10 +369,13 @@ async fn the_privacy_notice_comes_from_configuration_and_is_linked_everywhere(ba
     let html = response.text().await.expect("html");
     assert!(html.contains("<a href=\"/privacy\">"), "{html}");
 
-    // Every email's footer links to it: the introduction and check-ins.
+    // Every email's footer links to it: the introduction, check-ins, and "already signed up".
+    let (token, _) = open(&client, &app, "/signup/mentee").await;
+    let again = form(&token, "ana.souza.1@example.org", &[]);
+    assert_eq!(post(&client, &app, "/signup/mentee", &again).await.0, 303);
     let emails = stored_emails(&app).await;
     let kinds: std::collections::BTreeSet<&str> = emails.iter().map(|e| e.0.as_str()).collect();
-    for kind in ["introduction", "checkin"] {
+    for kind in ["introduction", "checkin", "signed_up_again"] {
         assert!(kinds.contains(kind), "{kinds:?}");
     }
     for (kind, _, body) in &emails {
@@ -381,4 +385,74 @@ async fn the_privacy_notice_comes_from_configuration_and_is_linked_everywhere(ba
             "the {kind} email links the notice in both parts: {body}"
         );
     }
+}
+
+async fn signing_up_again_looks_like_signing_up_and_is_told_by_email(backend: Backend) {
+    let app = spawn(backend).await;
+    let client = browser_client();
+    let (token, _) = open(&client, &app, "/signup/mentee").await;
+    let first = post(
+        &client,
+        &app,
+        "/signup/mentee",
+        &form(&token, "ana@example.org", &[]),
+    )
+    .await;
+    assert_eq!(first.0, 303);
+    assert_eq!(first.1.as_deref(), Some("/signup/thanks?as=mentee"));
+    // Someone else types the same address, in other letters and with another name.
+    let mut other = form(&token, "Ana@Example.org", &[]);
+    other.retain(|(k, _)| k != "full_name");
+    other.push(("full_name".into(), "Somebody Else".into()));
+    let again = post(&client, &app, "/signup/mentee", &other).await;
+    assert_eq!(again, first, "the same answer as a new sign-up");
+    let (_, list) = app.get_json("/api/v1/mentees").await;
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        list["items"][0]["full_name"], "Ana Souza",
+        "nothing changed"
+    );
+
+    let told: Vec<(String, String, String)> = stored_emails(&app)
+        .await
+        .into_iter()
+        .filter(|e| e.0 == "signed_up_again")
+        .collect();
+    assert_eq!(told.len(), 1, "{told:?}");
+    let to: Value = serde_json::from_str(&told[0].1).expect("recipients");
+    assert_eq!(to[0]["email"], "ana@example.org");
+    let body = &told[0].2;
+    assert!(body.contains("You are already signed up"), "{body}");
+    assert!(body.contains("nothing has changed"), "{body}");
+    let contact = app.app.settings.email.reply_to.email.to_string();
+    assert!(
+        body.contains(&contact),
+        "how to reach the coordinators: {body}"
+    );
+    assert!(
+        !body.contains("Somebody Else"),
+        "nothing the other person typed: {body}"
+    );
+
+    // Once a day at most, whatever is typed again.
+    let again = post(&client, &app, "/signup/mentee", &other).await;
+    assert_eq!(again, first);
+    let count = stored_emails(&app)
+        .await
+        .iter()
+        .filter(|e| e.0 == "signed_up_again")
+        .count();
+    assert_eq!(count, 1);
+
+    // The API is for coordinators and integrations: it keeps its 409.
+    let (status, body) = app
+        .post_json(
+            "/api/v1/mentees",
+            &crate::common::merge(
+                crate::common::mentee_body(1),
+                json!({"email": "ana@example.org"}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
 }

@@ -8,7 +8,7 @@ use askama::Template;
 use super::csrf;
 use super::limit::RateLimit;
 use super::render::Page;
-use crate::app::profiles::{self, Profile};
+use crate::app::profiles::{self, Profile, SignUp};
 use crate::app::{App, AppError};
 use crate::domain::field_error::FieldErrors;
 use crate::domain::input::{Field, MenteeInput, MentorInput, PersonInput};
@@ -585,8 +585,10 @@ async fn submit<P: Profile>(
             &errors,
         );
     }
-    match profiles::create::<P>(app, input).await {
-        Ok(_) => HttpResponse::SeeOther()
+    // A new sign-up and an address already signed up are answered alike: the page must not
+    // tell anyone whether a colleague has signed up (the person is told by email instead).
+    match profiles::sign_up::<P>(app, input).await {
+        Ok(SignUp::Created | SignUp::AlreadySignedUp) => HttpResponse::SeeOther()
             .insert_header(("Location", format!("/signup/thanks?as={}", kind.noun())))
             .finish(),
         Err(AppError::Validation(errors)) => render_form(
@@ -597,16 +599,6 @@ async fn submit<P: Profile>(
             &values,
             &errors,
         ),
-        Err(AppError::Conflict { .. }) => {
-            let errors = FieldErrors::single(
-                "email",
-                format!(
-                    "you have already signed up with this address; there is nothing more to do. To change your details, write to {}",
-                    page.contact_email
-                ),
-            );
-            render_form(app, req, kind, StatusCode::CONFLICT, &values, &errors)
-        }
         Err(e) => {
             tracing::warn!(error = %e, "sign-up failed");
             page.message(
