@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{App, AppError, matching};
-use crate::config::Settings;
+use crate::config::{EmailTransport, Settings};
 use crate::domain::cursor::Cursor;
 use crate::domain::field_error::FieldErrors;
 use crate::domain::input::{MenteeInput, MentorInput};
@@ -14,7 +14,7 @@ use crate::domain::profile::{
 };
 use crate::domain::validate::{self, Rules};
 use crate::email::message::{self, Recipient};
-use crate::email::signup_again;
+use crate::email::{signup_again, transport};
 use crate::store::emails;
 use crate::store::employment;
 use crate::store::profiles::{self as rows, Page};
@@ -363,24 +363,36 @@ pub async fn update<P: Profile>(
         .await
 }
 
-/// Erases the person's personal data; afterwards the profile is gone from every answer.
+/// Erases the person's personal data; afterwards the profile is gone from every answer, and
+/// the emails to them are emptied (rows) or deleted (`.eml` files of the file transport).
 pub async fn erase<P: Profile>(app: &App, id: Uuid) -> Result<(), AppError> {
-    app.db
+    let message_ids = app
+        .db
         .run(move |conn| {
             exclusive_tx(conn, |conn| {
                 let at = now();
-                if P::find(conn, id)?.is_some() {
-                    matching::release_person(conn, id, at)?;
+                let mut message_ids = Vec::new();
+                if let Some(profile) = P::find(conn, id)? {
+                    message_ids.extend(matching::release_person(conn, id, at)?);
+                    message_ids.extend(emails::scrub_to_address(
+                        conn,
+                        profile.person().email.as_str(),
+                    )?);
                 }
                 if rows::erase(conn, P::KIND, id, at)? {
                     employment::forget_person(conn, &id.to_string())?;
-                    Ok(())
+                    Ok(message_ids)
                 } else {
                     Err(not_found::<P>(id))
                 }
             })
         })
-        .await
+        .await?;
+    if app.settings.email.transport == EmailTransport::File {
+        let removed = transport::remove_eml_files(&app.settings.email.file_dir, &message_ids).await;
+        tracing::info!(person = %id, files = removed, "erased emails' files removed");
+    }
+    Ok(())
 }
 
 /// A page of profiles in sign-up order, and the cursor for the next page if there is one.

@@ -352,6 +352,13 @@ pub fn erase(
         profiles::affinity_groups.eq("[]"),
         profiles::can_help_with.eq("[]"),
         profiles::certifications.eq("[]"),
+        // Outcomes group people by site, shift, profession and specialty, and by the month
+        // the pair was approved (not the start date): the rest could single a person out.
+        profiles::start_date.eq(None::<NaiveDate>),
+        profiles::years_experience.eq(None::<i32>),
+        profiles::capacity.eq(None::<i32>),
+        profiles::preferred_meeting.eq("either"),
+        profiles::share_affinity_with_partner.eq(false),
         profiles::updated_at.eq(at),
         profiles::erased_at.eq(Some(at)),
     ))

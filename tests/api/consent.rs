@@ -2,10 +2,12 @@
 //! consent, a privacy notice linked from every public page and email, a sign-up form that
 //! does not tell who has signed up, and erasure that leaves nothing to recognise a person by.
 
+use std::path::Path;
 use std::time::Duration;
 
 use belong::store::StoreError;
 use diesel::prelude::*;
+use diesel::sql_types::{Nullable, Text};
 use serde_json::{Value, json};
 
 use crate::common::{
@@ -19,6 +21,7 @@ on_both_backends!(
     the_sign_up_form_asks_before_naming_an_affinity_group,
     the_privacy_notice_comes_from_configuration_and_is_linked_everywhere,
     signing_up_again_looks_like_signing_up_and_is_told_by_email,
+    erasure_leaves_nothing_that_identifies_the_person,
 );
 
 /// Every stored email's subject and both bodies, with its kind and recipients.
@@ -455,4 +458,229 @@ async fn signing_up_again_looks_like_signing_up_and_is_told_by_email(backend: Ba
         )
         .await;
     assert_eq!(status, 409, "{body}");
+}
+
+#[derive(QueryableByName)]
+struct Name {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+#[derive(QueryableByName)]
+struct Cell {
+    #[diesel(sql_type = Nullable<Text>)]
+    v: Option<String>,
+}
+
+/// Every value of every column of every table, as text: `(table.column, value)`.
+async fn every_value(app: &TestApp) -> Vec<(String, String)> {
+    let backend = app.db.backend;
+    app.app
+        .db
+        .run(move |conn| {
+            let tables: Vec<Name> = diesel::sql_query(match backend {
+                Backend::Sqlite => {
+                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                }
+                Backend::Postgres => {
+                    "SELECT CAST(table_name AS TEXT) AS name FROM information_schema.tables \
+                     WHERE table_schema = 'public' ORDER BY table_name"
+                }
+            })
+            .load(conn)?;
+            let mut out = Vec::new();
+            for table in tables {
+                let columns: Vec<Name> = diesel::sql_query(match backend {
+                    Backend::Sqlite => {
+                        format!("SELECT name FROM pragma_table_info('{}')", table.name)
+                    }
+                    Backend::Postgres => format!(
+                        "SELECT CAST(column_name AS TEXT) AS name FROM information_schema.columns \
+                         WHERE table_schema = 'public' AND table_name = '{}'",
+                        table.name
+                    ),
+                })
+                .load(conn)?;
+                for column in columns {
+                    let cells: Vec<Cell> = diesel::sql_query(format!(
+                        "SELECT CAST(\"{}\" AS TEXT) AS v FROM \"{}\"",
+                        column.name, table.name
+                    ))
+                    .load(conn)?;
+                    out.extend(cells.into_iter().filter_map(|c| {
+                        c.v.map(|v| (format!("{}.{}", table.name, column.name), v))
+                    }));
+                }
+            }
+            Ok::<_, StoreError>(out)
+        })
+        .await
+        .expect("read every table")
+}
+
+/// Fails naming where any of `values` is still stored: in a table, or in a file of the
+/// outbox folder.
+async fn assert_forgotten(app: &TestApp, values: &[&str]) {
+    let stored = every_value(app).await;
+    assert!(stored.len() > 50, "read the tables: {}", stored.len());
+    for value in values {
+        let value = value.to_lowercase();
+        for (place, text) in &stored {
+            assert!(
+                !text.to_lowercase().contains(&value),
+                "{value:?} is still in {place}: {text}"
+            );
+        }
+        for file in outbox_files(&app.db.dir().join("outbox")) {
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            assert!(
+                !text.to_lowercase().contains(&value),
+                "{value:?} is still in {}",
+                file.display()
+            );
+        }
+    }
+}
+
+fn outbox_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default()
+}
+
+async fn erasure_leaves_nothing_that_identifies_the_person(backend: Backend) {
+    let app = spawn_with(TestDb::new(backend).with_config(FAST_YEAR), &[]).await;
+    let mentee = json!({
+        "full_name": "Quillon Varga",
+        "email": "quillon.varga@example.org",
+        "manager_email": "boss.of.quillon@example.org",
+        "notes": "Quince jam before night shifts",
+        "interests": ["zither playing", "quokka watching"],
+        "start_date": "2026-03-17",
+    });
+    let mentor = json!({
+        "full_name": "Ottoline Brack",
+        "email": "ottoline.brack@example.org",
+        "manager_email": "boss.of.ottoline@example.org",
+        "notes": "Marmalade after day shifts",
+        "interests": ["zither playing"],
+        "certifications": ["XCERT-991"],
+    });
+    let pair = app.approved_pair(1, mentee, mentor).await;
+    // Emails to them: the introduction, check-ins (with their opt-out links), "already signed
+    // up" from the form, and a relay's refusal quoting the address.
+    app.checkin_link(&pair.match_id, "mentee", "day14").await;
+    app.checkin_link(&pair.match_id, "mentor", "day14").await;
+    let client = browser_client();
+    let (token, _) = open(&client, &app, "/signup/mentee").await;
+    let again = form(&token, "quillon.varga@example.org", &[]);
+    assert_eq!(post(&client, &app, "/signup/mentee", &again).await.0, 303);
+    {
+        use belong::store::schema::emails;
+        app.app
+            .db
+            .run(|conn| {
+                diesel::update(emails::table.filter(emails::kind.eq("checkin")))
+                    .set(emails::last_error.eq(Some(
+                        "550 5.1.1 <quillon.varga@example.org>: Quillon Varga unknown",
+                    )))
+                    .execute(conn)
+                    .map_err(StoreError::from)
+            })
+            .await
+            .expect("a refusal");
+    }
+    // Everything is written before the erasure.
+    let outbox = app.db.dir().join("outbox");
+    eventually(Duration::from_secs(60), "every check-in sent", || async {
+        let emails = stored_emails(&app).await;
+        let checkins = emails.iter().filter(|e| e.0 == "checkin").count();
+        let (_, page) = app.get_json("/api/v1/emails?limit=100").await;
+        (checkins == 12 && page["counts"]["queued"] == 0).then_some(())
+    })
+    .await;
+    let stored = every_value(&app).await;
+    for value in [
+        "Quillon Varga",
+        "2026-03-17",
+        "zither playing",
+        "XCERT-991",
+        "boss.of.quillon",
+    ] {
+        assert!(
+            stored.iter().any(|(_, v)| v.contains(value)),
+            "{value} is stored before the erasure"
+        );
+    }
+    assert!(
+        outbox_files(&outbox).len() >= 4,
+        "{:?}",
+        outbox_files(&outbox)
+    );
+
+    assert_eq!(
+        app.delete(&format!("/api/v1/mentees/{}", pair.mentee_id))
+            .await,
+        204
+    );
+    assert_forgotten(
+        &app,
+        &[
+            "Quillon",
+            "quillon.varga@example.org",
+            "boss.of.quillon@example.org",
+            "Quince jam",
+            "quokka",
+            "2026-03-17",
+        ],
+    )
+    .await;
+    // What stays is what outcomes count by.
+    let (site, shift, profession, specialty): (String, String, String, String) = {
+        use belong::store::schema::profiles;
+        let id = pair.mentee_id.clone();
+        app.app
+            .db
+            .run(move |conn| {
+                profiles::table
+                    .filter(profiles::id.eq(&id))
+                    .select((
+                        profiles::site,
+                        profiles::shift,
+                        profiles::profession,
+                        profiles::specialty,
+                    ))
+                    .first(conn)
+                    .map_err(StoreError::from)
+            })
+            .await
+            .expect("the anonymous row")
+    };
+    assert_eq!(
+        (
+            site.as_str(),
+            shift.as_str(),
+            profession.as_str(),
+            specialty.as_str()
+        ),
+        ("north_campus", "night", "registered_nurse", "emergency")
+    );
+
+    assert_eq!(
+        app.delete(&format!("/api/v1/mentors/{}", pair.mentor_id))
+            .await,
+        204
+    );
+    assert_forgotten(
+        &app,
+        &[
+            "Ottoline",
+            "ottoline.brack@example.org",
+            "boss.of.ottoline@example.org",
+            "Marmalade",
+            "zither",
+            "XCERT-991",
+        ],
+    )
+    .await;
 }
