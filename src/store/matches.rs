@@ -395,3 +395,24 @@ pub fn save_settings(
         .execute(conn)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_explanation_stored_naming_an_affinity_group_is_read_without_it() {
+        let stored = json!([
+            {"criterion": "specialty", "points": 25.0, "max_points": 25.0, "detail": "Both in Emergency"},
+            {"criterion": "affinity", "points": 10.0, "max_points": 10.0, "detail": "Both chose to share: LGBTQ+"},
+        ]);
+        let lines = parse_explanation(&stored.to_string()).expect("parses");
+        assert_eq!(lines[0].detail, "Both in Emergency");
+        assert_eq!(lines[1].detail, affinity_detail(true));
+        let erased = json!([{"criterion": "affinity", "points": 10.0, "max_points": 10.0, "detail": "(erased)"}]);
+        assert_eq!(
+            parse_explanation(&erased.to_string()).expect("parses")[0].detail,
+            "(erased)"
+        );
+    }
+}
