@@ -89,12 +89,15 @@ pub struct HealthSettings {
     pub review_every: std::time::Duration,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct PrivacySettings {
     /// The fewest respondents an outcomes cell may show.
     pub min_cell: u32,
     /// The fewest respondents for which free text is shown.
     pub min_cell_text: u32,
+    /// The privacy notice shown at `/privacy`: plain text, paragraphs split by blank lines,
+    /// `## ` headings and `- ` list items; `{program}` and `{contact}` are filled in.
+    pub notice: String,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -148,6 +151,8 @@ pub struct EmailSettings {
     pub from: lettre::message::Mailbox,
     pub reply_to: lettre::message::Mailbox,
     pub program_name: String,
+    /// `{server.public_url}/privacy`, linked from every email's footer.
+    pub privacy_url: String,
     pub send_timeout: std::time::Duration,
     pub max_attempts: u32,
     pub backoff_base: std::time::Duration,
@@ -226,6 +231,20 @@ fn trusted_proxy(text: &str) -> Result<ipnet::IpNet, ConfigError> {
                 format!("\"{text}\" is not an address range like 10.0.0.0/8 or an address like 192.0.2.7"),
             )
         })
+}
+
+/// The notice from `privacy.notice_file` when set (it must be readable and not empty), else
+/// `privacy.notice`.
+fn privacy_notice(notice: String, file: Option<String>) -> Result<String, ConfigError> {
+    let text = match file.filter(|f| !f.trim().is_empty()) {
+        Some(path) => std::fs::read_to_string(&path)
+            .map_err(|e| invalid("privacy.notice_file", format!("cannot read {path}: {e}")))?,
+        None => notice,
+    };
+    if text.trim().is_empty() {
+        return Err(invalid("privacy.notice", "must not be empty"));
+    }
+    Ok(text)
 }
 
 fn invalid(key: &str, message: impl std::fmt::Display) -> ConfigError {
@@ -349,6 +368,10 @@ impl RawPeriod {
 struct RawPrivacy {
     min_cell: u32,
     min_cell_text: u32,
+    notice: String,
+    /// A file whose text replaces `notice`.
+    #[serde(default)]
+    notice_file: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -628,6 +651,10 @@ impl RawSettings {
             from,
             reply_to,
             program_name: e.program_name.trim().to_string(),
+            privacy_url: format!(
+                "{}/privacy",
+                server.public_url.as_str().trim_end_matches('/')
+            ),
             send_timeout,
             max_attempts: e.max_attempts,
             backoff_base: std::time::Duration::from_secs(e.backoff_base_secs),
@@ -735,6 +762,7 @@ impl RawSettings {
             (min_cell, min_cell_text) => PrivacySettings {
                 min_cell,
                 min_cell_text,
+                notice: privacy_notice(self.privacy.notice, self.privacy.notice_file)?,
             },
         };
         let benchmark = self.outcomes.retention_benchmark;
@@ -983,6 +1011,22 @@ mod tests {
         let path = dir.path().join("belong.toml");
         std::fs::write(&path, toml).expect("write");
         Settings::load_with_env(Some(&path), env(&[]))
+    }
+
+    #[test]
+    fn the_privacy_notice_is_configurable() {
+        let shipped = Settings::load_with_env(None, env(&[])).expect("defaults load");
+        for promise in ["## Who sees it", "not which one", "erase", "{contact}"] {
+            assert!(shipped.privacy.notice.contains(promise), "{promise}");
+        }
+        let s = with_file("[privacy]\nnotice = \"Our own words.\"\n").expect("notice");
+        assert_eq!(s.privacy.notice, "Our own words.");
+        let err = with_file("[privacy]\nnotice_file = \"/nowhere/privacy.txt\"\n")
+            .expect_err("missing file");
+        assert!(err.to_string().contains("privacy.notice_file"), "{err}");
+        let err = with_file("[privacy]\nnotice = \"  \"\n").expect_err("empty");
+        assert!(err.to_string().contains("privacy.notice"), "{err}");
+        assert_eq!(shipped.email.privacy_url, "http://localhost:8080/privacy");
     }
 
     #[test]

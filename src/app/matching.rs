@@ -731,7 +731,7 @@ pub fn release_person(
     conn: &mut AnyConnection,
     person: Uuid,
     at: chrono::NaiveDateTime,
-) -> Result<(), AppError> {
+) -> Result<Vec<String>, AppError> {
     let open = [MatchStatus::Approved, MatchStatus::Proposed];
     for m in rows::of_person(conn, person, &open)? {
         let to = if m.status == MatchStatus::Approved {
@@ -763,14 +763,15 @@ pub fn release_person(
         }
     }
     // Nothing that identifies the person stays in emails or explanations about them.
+    let mut message_ids = Vec::new();
     for m in rows::of_person(conn, person, &[])? {
-        emails::scrub_for_match(conn, &m.id.to_string())?;
+        message_ids.extend(emails::scrub_for_match(conn, &m.id.to_string())?);
         flags::scrub_for_match(conn, &m.id.to_string())?;
         rows::forget_details(conn, m.id)?;
     }
     checkins::forget_person(conn, &person.to_string())?;
     crate::store::answers::forget_text(conn, &person.to_string())?;
-    Ok(())
+    Ok(message_ids)
 }
 
 /// Withdraws a mentee's open proposals (when they withdraw).

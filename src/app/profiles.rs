@@ -4,14 +4,18 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{App, AppError, matching};
-use crate::config::Settings;
+use crate::config::{EmailTransport, Settings};
 use crate::domain::cursor::Cursor;
 use crate::domain::field_error::FieldErrors;
 use crate::domain::input::{MenteeInput, MentorInput};
 use crate::domain::profile::{
-    Mentee, MenteeId, MenteeStatus, Mentor, MentorId, MentorStatus, ProfileKind, StatusChangeError,
+    Mentee, MenteeId, MenteeStatus, Mentor, MentorId, MentorStatus, PersonDetails, ProfileKind,
+    StatusChangeError,
 };
 use crate::domain::validate::{self, Rules};
+use crate::email::message::{self, Recipient};
+use crate::email::{signup_again, transport};
+use crate::store::emails;
 use crate::store::employment;
 use crate::store::profiles::{self as rows, Page};
 use crate::store::{AnyConnection, StoreError, exclusive_tx, now, write_tx};
@@ -32,6 +36,7 @@ pub trait Profile: Sized + Send + 'static {
     fn update(&mut self, input: Self::Input, rules: Rules<'_>) -> Result<(), FieldErrors>;
     fn change_status(&mut self, to: Self::Status) -> Result<(), StatusChangeError>;
     fn touch(&mut self, at: DateTime<Utc>);
+    fn person(&self) -> &PersonDetails;
     /// What else changes when a profile is saved (a withdrawn mentee's proposals go).
     fn on_saved(_conn: &mut AnyConnection, _profile: &Self) -> Result<(), StoreError> {
         Ok(())
@@ -85,6 +90,10 @@ impl Profile for Mentee {
 
     fn touch(&mut self, at: DateTime<Utc>) {
         self.updated_at = at;
+    }
+
+    fn person(&self) -> &PersonDetails {
+        &self.details.person
     }
 
     fn on_saved(conn: &mut AnyConnection, profile: &Self) -> Result<(), StoreError> {
@@ -172,6 +181,10 @@ impl Profile for Mentor {
         self.updated_at = at;
     }
 
+    fn person(&self) -> &PersonDetails {
+        &self.details.person
+    }
+
     fn insert(conn: &mut AnyConnection, profile: &Self) -> Result<(), StoreError> {
         rows::insert_mentor(conn, profile)
     }
@@ -246,6 +259,77 @@ pub async fn create<P: Profile>(app: &App, input: P::Input) -> Result<P, AppErro
         .await
 }
 
+/// What a sign-up through the public form led to. The form answers both the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignUp {
+    Created,
+    /// The address was already signed up: nothing changed, and the address was told by email
+    /// (at most once a day).
+    AlreadySignedUp,
+}
+
+/// How long after one "you are already signed up" email another is held back.
+const SIGNED_UP_AGAIN_QUIET: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+
+/// Signs a person up from the public form. Whether an address is signed up is never shown on
+/// the page (anyone can type a colleague's address); the address is told by email instead.
+pub async fn sign_up<P: Profile>(app: &App, input: P::Input) -> Result<SignUp, AppError> {
+    let config = app.settings.clone();
+    app.db
+        .run(move |conn| {
+            with_rules(conn, &config, |conn, rules| {
+                let profile = P::new(Uuid::now_v7(), &input, rules, now().and_utc())?;
+                match write_tx(conn, |conn| P::insert(conn, &profile)) {
+                    Ok(()) => Ok(SignUp::Created),
+                    Err(StoreError::Unique(_)) => {
+                        let email = profile.person().email.as_str().to_string();
+                        let rendered = signup_again::render(P::KIND.noun(), &config.email)
+                            .map_err(|e| AppError::Internal(format!("sign-up email: {e}")))?;
+                        let recipients = serde_json::to_string(&[Recipient {
+                            name: String::new(),
+                            email: email.clone(),
+                        }])
+                        .map_err(|e| AppError::Internal(e.to_string()))?;
+                        let at = now();
+                        write_tx(conn, |conn| {
+                            if emails::sent_recently(
+                                conn,
+                                SIGNED_UP_AGAIN,
+                                &recipients,
+                                at - SIGNED_UP_AGAIN_QUIET,
+                            )? {
+                                return Ok(());
+                            }
+                            let id = Uuid::now_v7().to_string();
+                            emails::queue(
+                                conn,
+                                emails::NewEmail {
+                                    message_id: message::message_id(&id, &config.email.from),
+                                    id,
+                                    kind: SIGNED_UP_AGAIN,
+                                    match_id: None,
+                                    recipients: recipients.clone(),
+                                    subject: rendered.subject.clone(),
+                                    body_text: rendered.text.clone(),
+                                    body_html: rendered.html.clone(),
+                                    list_unsubscribe: None,
+                                    checkin_id: None,
+                                },
+                                at,
+                            )
+                        })?;
+                        Ok(SignUp::AlreadySignedUp)
+                    }
+                    Err(other) => Err(other.into()),
+                }
+            })
+        })
+        .await
+}
+
+/// The outbox kind of the "you are already signed up" email.
+pub const SIGNED_UP_AGAIN: &str = "signed_up_again";
+
 pub async fn get<P: Profile>(app: &App, id: Uuid) -> Result<P, AppError> {
     app.db
         .run(move |conn| P::find(conn, id)?.ok_or_else(|| not_found::<P>(id)))
@@ -279,24 +363,36 @@ pub async fn update<P: Profile>(
         .await
 }
 
-/// Erases the person's personal data; afterwards the profile is gone from every answer.
+/// Erases the person's personal data; afterwards the profile is gone from every answer, and
+/// the emails to them are emptied (rows) or deleted (`.eml` files of the file transport).
 pub async fn erase<P: Profile>(app: &App, id: Uuid) -> Result<(), AppError> {
-    app.db
+    let message_ids = app
+        .db
         .run(move |conn| {
             exclusive_tx(conn, |conn| {
                 let at = now();
-                if P::find(conn, id)?.is_some() {
-                    matching::release_person(conn, id, at)?;
+                let mut message_ids = Vec::new();
+                if let Some(profile) = P::find(conn, id)? {
+                    message_ids.extend(matching::release_person(conn, id, at)?);
+                    message_ids.extend(emails::scrub_to_address(
+                        conn,
+                        profile.person().email.as_str(),
+                    )?);
                 }
                 if rows::erase(conn, P::KIND, id, at)? {
                     employment::forget_person(conn, &id.to_string())?;
-                    Ok(())
+                    Ok(message_ids)
                 } else {
                     Err(not_found::<P>(id))
                 }
             })
         })
-        .await
+        .await?;
+    if app.settings.email.transport == EmailTransport::File {
+        let removed = transport::remove_eml_files(&app.settings.email.file_dir, &message_ids).await;
+        tracing::info!(person = %id, files = removed, "erased emails' files removed");
+    }
+    Ok(())
 }
 
 /// A page of profiles in sign-up order, and the cursor for the next page if there is one.

@@ -52,6 +52,8 @@ pub struct PersonInput {
     pub interests: Field<Vec<String>>,
     pub goals: Field<Vec<String>>,
     pub affinity_groups: Field<Vec<String>>,
+    /// Consent to name a shared affinity group to the partner; absent is no.
+    pub share_affinity_with_partner: Field<bool>,
     pub preferred_meeting: Field<String>,
     pub manager_email: Field<String>,
     pub notes: Field<String>,
@@ -85,6 +87,9 @@ impl PersonInput {
             interests: self.interests.or_update(u.interests),
             goals: self.goals.or_update(u.goals),
             affinity_groups: self.affinity_groups.or_update(u.affinity_groups),
+            share_affinity_with_partner: self
+                .share_affinity_with_partner
+                .or_update(u.share_affinity_with_partner),
             preferred_meeting: self.preferred_meeting.or_update(u.preferred_meeting),
             manager_email: self.manager_email.or_update(u.manager_email),
             notes: self.notes.or_update(u.notes),
@@ -133,6 +138,7 @@ impl From<&PersonDetails> for PersonInput {
             interests: value(p.interests.clone()),
             goals: strings(&p.goals),
             affinity_groups: strings(&p.affinity_groups),
+            share_affinity_with_partner: value(p.share_affinity_with_partner),
             preferred_meeting: value(p.preferred_meeting.as_str().into()),
             manager_email: optional(p.manager_email.as_ref().map(|e| e.as_str().into())),
             notes: optional(p.notes.as_ref().map(|n| n.as_str().into())),

@@ -145,6 +145,9 @@ pub struct PersonDetails {
     pub goals: Vec<Code>,
     /// Opt-in; only ever compared with another person who also opted in.
     pub affinity_groups: Vec<Code>,
+    /// The person agreed that a group they share with their partner may be named to the
+    /// partner (in the introduction). Without both partners' consent no group is named.
+    pub share_affinity_with_partner: bool,
     pub preferred_meeting: MeetingPreference,
     /// So that nobody is paired with their own manager.
     pub manager_email: Option<EmailAddress>,

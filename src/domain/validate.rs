@@ -178,6 +178,10 @@ fn person(
         interests: interests?,
         goals: goals?,
         affinity_groups: affinity_groups?,
+        share_affinity_with_partner: matches!(
+            input.share_affinity_with_partner,
+            Field::Value(true)
+        ),
         preferred_meeting: preferred_meeting?,
         manager_email,
         notes,

@@ -48,6 +48,7 @@ struct Text<'a> {
     expires_on: &'a str,
     contact: &'a str,
     unsubscribe_url: &'a str,
+    privacy_url: &'a str,
 }
 
 #[derive(Template)]
@@ -66,6 +67,7 @@ struct Html<'a> {
     contact: &'a str,
     contact_email: &'a str,
     unsubscribe_url: &'a str,
+    privacy_url: &'a str,
 }
 
 pub fn render(
@@ -106,6 +108,7 @@ pub fn render(
         expires_on: &i.expires_on,
         contact: &contact,
         unsubscribe_url: i.unsubscribe_url,
+        privacy_url: &settings.privacy_url,
     }
     .render()?;
     let html = Html {
@@ -122,6 +125,7 @@ pub fn render(
         contact: &contact,
         contact_email: &contact_email,
         unsubscribe_url: i.unsubscribe_url,
+        privacy_url: &settings.privacy_url,
     }
     .render()?;
     Ok(super::templates::Rendered {

@@ -30,6 +30,7 @@ struct Text<'a> {
     d: &'a Digest,
     new_total: i64,
     link: &'a str,
+    privacy_url: &'a str,
 }
 
 #[derive(Template)]
@@ -41,6 +42,7 @@ struct Html<'a> {
     d: &'a Digest,
     new_total: i64,
     link: &'a str,
+    privacy_url: &'a str,
 }
 
 /// The digest for one coordinator; `link` is the console's flags page.
@@ -65,6 +67,7 @@ pub fn render(
         d,
         new_total,
         link,
+        privacy_url: &settings.privacy_url,
     }
     .render()?;
     let html = Html {
@@ -74,6 +77,7 @@ pub fn render(
         d,
         new_total,
         link,
+        privacy_url: &settings.privacy_url,
     }
     .render()?;
     Ok(Rendered {

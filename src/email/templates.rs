@@ -3,7 +3,8 @@
 use askama::Template;
 
 use crate::config::EmailSettings;
-use crate::domain::matching::score::Explained;
+use crate::domain::matching::score::{Explained, join_and_words, shared_affinity_labels};
+use crate::domain::matching::settings::Criterion;
 use crate::domain::profile::{MenteeDetails, MentorDetails, PersonDetails};
 use crate::domain::taxonomy::Taxonomy;
 
@@ -40,6 +41,7 @@ struct Text<'a> {
     mentor_years: Option<u8>,
     reasons: &'a [String],
     contact: &'a str,
+    privacy_url: &'a str,
 }
 
 #[derive(Template)]
@@ -53,6 +55,7 @@ struct Html<'a> {
     reasons: &'a [String],
     contact: &'a str,
     contact_email: &'a str,
+    privacy_url: &'a str,
 }
 
 /// A rendered email.
@@ -64,12 +67,23 @@ pub struct Rendered {
 }
 
 /// The strongest shared points of a pair, in words: the criteria that earned points, best
-/// first. An affinity group only appears here when both people opted in to it, because only
-/// then does the explanation name it.
-pub fn reasons(explanation: &[Explained]) -> Vec<String> {
-    let mut earned: Vec<&Explained> = explanation.iter().filter(|e| e.points.0 > 0).collect();
+/// first. A shared affinity group is mentioned only as `affinity` says: named when both
+/// people agreed to it being shown to their partner, left out altogether otherwise.
+pub fn reasons(explanation: &[Explained], affinity: Option<&str>) -> Vec<String> {
+    let mut earned: Vec<&Explained> = explanation
+        .iter()
+        .filter(|e| e.points.0 > 0)
+        .filter(|e| e.criterion != Criterion::Affinity || affinity.is_some())
+        .collect();
     earned.sort_by(|a, b| b.points.cmp(&a.points).then(a.criterion.cmp(&b.criterion)));
-    let mut out: Vec<String> = earned.iter().take(4).map(|e| e.detail.clone()).collect();
+    let mut out: Vec<String> = earned
+        .iter()
+        .take(4)
+        .map(|e| match (e.criterion, affinity) {
+            (Criterion::Affinity, Some(named)) => named.to_string(),
+            _ => e.detail.clone(),
+        })
+        .collect();
     if out.is_empty() {
         out.push("Our coordinators chose this pairing for you".into());
     }
@@ -92,7 +106,13 @@ pub fn introduction(
         "{} and {}: meet your {} partner",
         a.name, b.name, settings.program_name
     );
-    let reasons = reasons(explanation);
+    // Named to the pair only with both people's consent.
+    let shared = shared_affinity_labels(&mentee.person, &mentor.person, taxonomy);
+    let named = (mentee.person.share_affinity_with_partner
+        && mentor.person.share_affinity_with_partner
+        && !shared.is_empty())
+    .then(|| format!("Both chose to share: {}", join_and_words(&shared)));
+    let reasons = reasons(explanation, named.as_deref());
     let contact = settings.reply_to.to_string();
     let contact_email = settings.reply_to.email.to_string();
     let years = Some(mentor.years_experience.get()).filter(|y| *y > 0);
@@ -103,6 +123,7 @@ pub fn introduction(
         mentor_years: years,
         reasons: &reasons,
         contact: &contact,
+        privacy_url: &settings.privacy_url,
     }
     .render()?;
     let html = Html {
@@ -114,6 +135,7 @@ pub fn introduction(
         reasons: &reasons,
         contact: &contact,
         contact_email: &contact_email,
+        privacy_url: &settings.privacy_url,
     }
     .render()?;
     Ok(Rendered {

@@ -69,6 +69,16 @@ impl Transport {
     }
 }
 
+impl Transport {
+    /// Removes what the transport kept of a message, where it keeps anything (the `.eml`
+    /// file); used when a person it went to is erased while it was being sent.
+    pub async fn forget(&self, message_id: &str) {
+        if let Transport::File(dir) = self {
+            remove_eml_files(dir, &[message_id.to_string()]).await;
+        }
+    }
+}
+
 /// The error on one line, with any email address in it (relays quote recipients) replaced.
 fn one_line(text: &str) -> String {
     text.split_whitespace()
@@ -83,6 +93,28 @@ fn one_line(text: &str) -> String {
         .join(" ")
 }
 
+/// The file name of a message's `.eml` file: its Message-ID, reduced to safe characters.
+fn eml_name(message_id: &str) -> String {
+    message_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '@'))
+        .collect()
+}
+
+/// Deletes the `.eml` files of these messages (on erasure); how many were there.
+pub async fn remove_eml_files(dir: &std::path::Path, message_ids: &[String]) -> usize {
+    let mut removed = 0;
+    for id in message_ids {
+        let path = dir.join(format!("{}.eml", eml_name(id)));
+        match tokio::fs::remove_file(&path).await {
+            Ok(()) => removed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => tracing::error!(error = %e, "an erased email's file could not be removed"),
+        }
+    }
+    removed
+}
+
 /// One file per message, named by its Message-ID; written whole (temp file, then rename),
 /// and never twice.
 async fn write_eml(
@@ -90,10 +122,7 @@ async fn write_eml(
     message: Message,
     message_id: &str,
 ) -> Result<(), SendError> {
-    let name: String = message_id
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '@'))
-        .collect();
+    let name = eml_name(message_id);
     let path = dir.join(format!("{name}.eml"));
     let temp = dir.join(format!(".{name}.eml.tmp"));
     let bytes = message.formatted();

@@ -151,6 +151,16 @@ impl Worker {
                 };
                 if !recorded {
                     tracing::warn!(email_id = %row.id, "email sent after its lease ran out");
+                    // A person it went to was erased while it was being sent: its file goes
+                    // too (a message handed to a relay cannot be called back).
+                    let id = row.id.clone();
+                    if self
+                        .db
+                        .run(move |conn| emails::is_scrubbed(conn, &id))
+                        .await?
+                    {
+                        self.transport.forget(&row.message_id).await;
+                    }
                 }
             }
             Err(e) => {

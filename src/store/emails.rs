@@ -263,10 +263,67 @@ pub fn counts(conn: &mut AnyConnection) -> Result<(i64, i64, i64), StoreError> {
 
 /// Forgets who an email was for and what it said (the person was erased); one not yet sent
 /// is not sent at all.
-pub fn scrub_for_match(conn: &mut AnyConnection, match_id: &str) -> Result<(), StoreError> {
+pub fn scrub_for_match(
+    conn: &mut AnyConnection,
+    match_id: &str,
+) -> Result<Vec<String>, StoreError> {
+    let ids: Vec<String> = emails::table
+        .filter(emails::match_id.eq(match_id))
+        .select(emails::id)
+        .load(conn)?;
+    scrub(conn, &ids)
+}
+
+/// Scrubs every email to `address` (emails about a match are scrubbed with the match); the
+/// Message-IDs of the scrubbed emails, so that their `.eml` files can go too.
+pub fn scrub_to_address(
+    conn: &mut AnyConnection,
+    address: &str,
+) -> Result<Vec<String>, StoreError> {
+    // LIKE narrows the rows down (it may match more: `_` is a wildcard); the recipients
+    // decide.
+    let rows: Vec<(String, String)> = emails::table
+        .filter(emails::recipients.like(format!("%{address}%")))
+        .select((emails::id, emails::recipients))
+        .load(conn)?;
+    let ids: Vec<String> = rows
+        .into_iter()
+        .filter(|(_, recipients)| {
+            serde_json::from_str::<Vec<serde_json::Value>>(recipients).is_ok_and(|list| {
+                list.iter().any(|r| {
+                    r["email"]
+                        .as_str()
+                        .is_some_and(|e| e.eq_ignore_ascii_case(address))
+                })
+            })
+        })
+        .map(|(id, _)| id)
+        .collect();
+    scrub(conn, &ids)
+}
+
+/// Empties the emails `ids` of everything about their recipients (a queued one is not sent);
+/// returns their Message-IDs.
+fn scrub(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<String>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    diesel::update(emails::table.filter(emails::id.eq_any(ids)))
+        .set((
+            emails::recipients.eq("[]"),
+            emails::subject.eq("(erased)"),
+            emails::body_text.eq(""),
+            emails::body_html.eq(""),
+            emails::list_unsubscribe.eq(None::<String>),
+            emails::last_error.eq(None::<String>),
+            // A worker sending one of them now loses its lease, and so learns of the erasure.
+            emails::lease_owner.eq(None::<String>),
+            emails::lease_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
     diesel::update(
         emails::table
-            .filter(emails::match_id.eq(match_id))
+            .filter(emails::id.eq_any(ids))
             .filter(emails::status.eq("queued")),
     )
     .set((
@@ -274,15 +331,36 @@ pub fn scrub_for_match(conn: &mut AnyConnection, match_id: &str) -> Result<(), S
         emails::last_error.eq(Some("not sent: a profile was erased")),
     ))
     .execute(conn)?;
-    diesel::update(emails::table.filter(emails::match_id.eq(match_id)))
-        .set((
-            emails::recipients.eq("[]"),
-            emails::subject.eq("(erased)"),
-            emails::body_text.eq(""),
-            emails::body_html.eq(""),
-        ))
-        .execute(conn)?;
-    Ok(())
+    Ok(emails::table
+        .filter(emails::id.eq_any(ids))
+        .select(emails::message_id)
+        .load(conn)?)
+}
+
+/// Whether an email was scrubbed because a person it went to was erased.
+pub fn is_scrubbed(conn: &mut AnyConnection, id: &str) -> Result<bool, StoreError> {
+    Ok(emails::table
+        .filter(emails::id.eq(id))
+        .filter(emails::recipients.eq("[]"))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
+/// Whether an email of `kind` to exactly `recipients` was queued after `since`.
+pub fn sent_recently(
+    conn: &mut AnyConnection,
+    kind: &str,
+    recipients: &str,
+    since: NaiveDateTime,
+) -> Result<bool, StoreError> {
+    let n: i64 = emails::table
+        .filter(emails::kind.eq(kind))
+        .filter(emails::recipients.eq(recipients))
+        .filter(emails::created_at.gt(since))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
 }
 
 /// How many emails a match has queued or sent (for tests and the console).

@@ -9,7 +9,7 @@ use super::profiles::Page;
 use super::schema::{matches, matching_runs, matching_settings};
 use super::{AnyConnection, StoreError};
 use crate::domain::matches::{Match, MatchStatus};
-use crate::domain::matching::score::Explained;
+use crate::domain::matching::score::{Explained, affinity_detail};
 use crate::domain::matching::settings::{Criterion, Points};
 
 #[derive(Queryable, Selectable)]
@@ -62,21 +62,36 @@ pub fn explanation_json(lines: &[Explained]) -> Value {
     )
 }
 
+fn line_points(line: &Value, key: &str) -> Option<Points> {
+    line[key]
+        .as_f64()
+        .map(|p| Points((p * 100.0).round() as u32))
+}
+
+/// What an explanation says about people once one of them is erased.
+const ERASED: &str = "(erased)";
+
 fn parse_explanation(text: &str) -> Result<Vec<Explained>, StoreError> {
     let corrupt = || StoreError::Corrupt("matches.explanation".into());
     let lines: Vec<Value> = serde_json::from_str(text).map_err(|_| corrupt())?;
     lines
         .iter()
         .map(|line| {
-            let points = |k: &str| line[k].as_f64().map(|p| Points((p * 100.0).round() as u32));
+            let criterion = line["criterion"]
+                .as_str()
+                .and_then(Criterion::parse)
+                .ok_or_else(corrupt)?;
+            let points = line_points(line, "points").ok_or_else(corrupt)?;
+            let mut detail = line["detail"].as_str().ok_or_else(corrupt)?.to_string();
+            // Explanations stored before groups stopped being named still name them.
+            if criterion == Criterion::Affinity && detail != ERASED {
+                detail = affinity_detail(points.0 > 0).to_string();
+            }
             Ok(Explained {
-                criterion: line["criterion"]
-                    .as_str()
-                    .and_then(Criterion::parse)
-                    .ok_or_else(corrupt)?,
-                points: points("points").ok_or_else(corrupt)?,
-                max_points: points("max_points").ok_or_else(corrupt)?,
-                detail: line["detail"].as_str().ok_or_else(corrupt)?.to_string(),
+                criterion,
+                points,
+                max_points: line_points(line, "max_points").ok_or_else(corrupt)?,
+                detail,
             })
         })
         .collect()
@@ -246,7 +261,7 @@ pub fn forget_details(conn: &mut AnyConnection, id: Uuid) -> Result<(), StoreErr
         .explanation
         .into_iter()
         .map(|e| Explained {
-            detail: "(erased)".into(),
+            detail: ERASED.into(),
             ..e
         })
         .collect();
@@ -379,4 +394,25 @@ pub fn save_settings(
         ))
         .execute(conn)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_explanation_stored_naming_an_affinity_group_is_read_without_it() {
+        let stored = json!([
+            {"criterion": "specialty", "points": 25.0, "max_points": 25.0, "detail": "Both in Emergency"},
+            {"criterion": "affinity", "points": 10.0, "max_points": 10.0, "detail": "Both chose to share: LGBTQ+"},
+        ]);
+        let lines = parse_explanation(&stored.to_string()).expect("parses");
+        assert_eq!(lines[0].detail, "Both in Emergency");
+        assert_eq!(lines[1].detail, affinity_detail(true));
+        let erased = json!([{"criterion": "affinity", "points": 10.0, "max_points": 10.0, "detail": "(erased)"}]);
+        assert_eq!(
+            parse_explanation(&erased.to_string()).expect("parses")[0].detail,
+            "(erased)"
+        );
+    }
 }

@@ -45,6 +45,7 @@ struct DetailColumns {
     interests: String,
     goals: String,
     affinity_groups: String,
+    share_affinity_with_partner: bool,
     preferred_meeting: String,
     manager_email: Option<String>,
     notes: Option<String>,
@@ -102,6 +103,7 @@ fn person_columns(p: &PersonDetails, updated_at: NaiveDateTime) -> DetailColumns
                 .map(Code::as_str)
                 .collect::<Vec<_>>(),
         ),
+        share_affinity_with_partner: p.share_affinity_with_partner,
         preferred_meeting: p.preferred_meeting.as_str().into(),
         manager_email: p.manager_email.as_ref().map(|e| e.as_str().into()),
         notes: p.notes.as_ref().map(|n| n.as_str().into()),
@@ -152,6 +154,7 @@ impl Row {
             interests: parse_list(&self.details.interests, "interests")?,
             goals: codes(&self.details.goals, "goals")?,
             affinity_groups: codes(&self.details.affinity_groups, "affinity_groups")?,
+            share_affinity_with_partner: self.details.share_affinity_with_partner,
             preferred_meeting: MeetingPreference::parse(&self.details.preferred_meeting)
                 .map_err(corrupt("preferred_meeting"))?,
             manager_email: self
@@ -349,6 +352,13 @@ pub fn erase(
         profiles::affinity_groups.eq("[]"),
         profiles::can_help_with.eq("[]"),
         profiles::certifications.eq("[]"),
+        // Outcomes group people by site, shift, profession and specialty, and by the month
+        // the pair was approved (not the start date): the rest could single a person out.
+        profiles::start_date.eq(None::<NaiveDate>),
+        profiles::years_experience.eq(None::<i32>),
+        profiles::capacity.eq(None::<i32>),
+        profiles::preferred_meeting.eq("either"),
+        profiles::share_affinity_with_partner.eq(false),
         profiles::updated_at.eq(at),
         profiles::erased_at.eq(Some(at)),
     ))

@@ -5,6 +5,7 @@ mod common;
 
 mod checkin_answers;
 mod checkins;
+mod consent;
 mod console;
 mod console_health;
 mod digest;

@@ -168,16 +168,16 @@ async fn signing_up_through_the_form(backend: Backend) {
     );
     assert_eq!(stored["start_date"], "2026-10-01");
 
-    // The same address again: a kind message, not a crash.
-    let (status, page, _) = post(
+    // The same address again: answered like a new sign-up (the person is told by email).
+    let (status, _, location) = post(
         &client,
         &app,
         "/signup/mentee",
         &valid(&token, "ana@example.org"),
     )
     .await;
-    assert_eq!(status, 409);
-    assert!(page.contains("already signed up"));
+    assert_eq!(status, 303);
+    assert_eq!(location.as_deref(), Some("/signup/thanks?as=mentee"));
 
     // CSRF: no token, a wrong token, or a token without its cookie → 403, nothing stored.
     let mut no_token = valid(&token, "b@example.org");

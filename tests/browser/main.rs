@@ -8,6 +8,7 @@ mod checkin;
 mod console;
 mod health;
 mod outcomes;
+mod privacy;
 mod signup;
 
 use std::path::PathBuf;

@@ -168,6 +168,7 @@ type ProfileColumns = (
     Time,
     Time,
     Option<Time>,
+    bool,
 );
 
 fn up_down_up(backend: Backend) {

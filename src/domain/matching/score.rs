@@ -360,20 +360,7 @@ impl<'a> Scorer<'a> {
                     format!("Both speak {}", join_and(&shared))
                 }
             }
-            Criterion::Affinity => {
-                // Only ever named when both opted in to the same group.
-                let shared: Vec<&str> = me
-                    .affinity
-                    .and(&mo.affinity)
-                    .members()
-                    .map(|i| t.affinity_groups.label(self.affinity.name(i)))
-                    .collect();
-                if shared.is_empty() {
-                    "No shared affinity group".into()
-                } else {
-                    format!("Both chose to share: {}", join_and(&shared))
-                }
-            }
+            Criterion::Affinity => affinity_detail(me.affinity.and(&mo.affinity).any()).into(),
             Criterion::Interests => {
                 let shared: Vec<&str> = a
                     .interests
@@ -416,6 +403,40 @@ impl<'a> Scorer<'a> {
             }
         }
     }
+}
+
+/// The explanation of the affinity criterion never names the group: explanations reach
+/// coordinators, integrations and (through the introduction) the pair, and a group may only
+/// be named to the partner when both people agreed to it (see [`shared_affinity_labels`]).
+pub fn affinity_detail(shared: bool) -> &'static str {
+    if shared {
+        "A shared affinity group (which one is not shown)"
+    } else {
+        "No shared affinity group"
+    }
+}
+
+/// The labels of the affinity groups two people both chose, in the taxonomy's order.
+pub fn shared_affinity_labels<'t>(
+    a: &PersonDetails,
+    b: &PersonDetails,
+    taxonomy: &'t Taxonomy,
+) -> Vec<&'t str> {
+    taxonomy
+        .affinity_groups
+        .entries()
+        .iter()
+        .filter(|e| {
+            a.affinity_groups.iter().any(|c| c.as_str() == e.code)
+                && b.affinity_groups.iter().any(|c| c.as_str() == e.code)
+        })
+        .map(|e| e.label.as_str())
+        .collect()
+}
+
+/// "A", "A and B", "A, B and C".
+pub fn join_and_words(items: &[&str]) -> String {
+    join_and(items)
 }
 
 fn meeting_compatible(a: MeetingPreference, b: MeetingPreference) -> bool {

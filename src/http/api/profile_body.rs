@@ -20,6 +20,7 @@ pub enum Shape {
     Choice(&'static [&'static str]),
     Integer { min: i64, max: i64 },
     Date,
+    Bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -98,6 +99,14 @@ pub const PERSON_FIELDS: &[FieldSpec] = &[
         Shape::Codes,
         false,
         "Opt-in affinity group codes; only ever compared with another person who also opted in.",
+    ),
+    spec(
+        "share_affinity_with_partner",
+        Shape::Bool,
+        false,
+        "Consent to name a shared affinity group to the partner in the introduction email; \
+         a group is named only when both partners said yes. Defaults to false. Matching uses \
+         affinity groups either way.",
     ),
     spec(
         "preferred_meeting",
@@ -197,6 +206,17 @@ fn list(key: &str, value: Value, errors: &mut FieldErrors) -> Field<Vec<String>>
     }
 }
 
+fn boolean(key: &str, value: Value, errors: &mut FieldErrors) -> Field<bool> {
+    match value {
+        Value::Null => Field::Null,
+        Value::Bool(b) => Field::Value(b),
+        _ => {
+            errors.add(key, "must be true or false");
+            Field::Absent
+        }
+    }
+}
+
 fn integer(key: &str, value: Value, errors: &mut FieldErrors) -> Field<i64> {
     match value {
         Value::Null => Field::Null,
@@ -227,6 +247,9 @@ fn person_field(p: &mut PersonInput, key: &str, value: Value, errors: &mut Field
         "interests" => p.interests = list(key, value, errors),
         "goals" => p.goals = list(key, value, errors),
         "affinity_groups" => p.affinity_groups = list(key, value, errors),
+        "share_affinity_with_partner" => {
+            p.share_affinity_with_partner = boolean(key, value, errors)
+        }
         "preferred_meeting" => p.preferred_meeting = text(key, value, errors),
         "manager_email" => p.manager_email = text(key, value, errors),
         "notes" => p.notes = text(key, value, errors),
@@ -326,6 +349,11 @@ fn field_schema(shape: Shape, doc: &str) -> RefOr<Schema> {
             .schema_type(Type::Integer)
             .minimum(Some(min as f64))
             .maximum(Some(max as f64))
+            .description(Some(doc))
+            .into(),
+        Shape::Bool => ObjectBuilder::new()
+            .schema_type(Type::Boolean)
+            .default(Some(Value::Bool(false)))
             .description(Some(doc))
             .into(),
         Shape::Codes | Shape::Texts => ArrayBuilder::new()

@@ -28,6 +28,10 @@ pub struct PersonView {
     pub interests: Vec<String>,
     pub goals: Vec<String>,
     pub affinity_groups: Vec<String>,
+    /// Whether a shared affinity group may be named to the person's partner (in the
+    /// introduction email); a group is named only when both partners said yes.
+    #[schema(example = false)]
+    pub share_affinity_with_partner: bool,
     /// in_person | virtual | either
     #[schema(example = "either")]
     pub preferred_meeting: String,
@@ -51,6 +55,7 @@ impl From<&PersonDetails> for PersonView {
             interests: p.interests.clone(),
             goals: codes(&p.goals),
             affinity_groups: codes(&p.affinity_groups),
+            share_affinity_with_partner: p.share_affinity_with_partner,
             preferred_meeting: p.preferred_meeting.as_str().into(),
             manager_email: p.manager_email.as_ref().map(|e| e.as_str().to_string()),
             notes: p.notes.as_ref().map(|n| n.as_str().to_string()),

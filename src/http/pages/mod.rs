@@ -8,6 +8,7 @@ pub mod csrf;
 pub mod health;
 pub mod limit;
 pub mod outcomes;
+pub mod privacy;
 pub mod render;
 pub mod signup;
 
@@ -23,6 +24,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/static/belong.css", web::get().to(stylesheet))
         .route("/signup/thanks", web::get().to(signup::thanks))
+        .route("/privacy", web::get().to(privacy::notice))
         .service(
             web::resource("/c/{token}")
                 .route(web::get().to(checkin::show))
@@ -51,6 +53,7 @@ pub const ROUTES: &[(&str, &[&str])] = &[
     ("/", &["GET"]),
     ("/static/belong.css", &["GET"]),
     ("/signup/thanks", &["GET"]),
+    ("/privacy", &["GET"]),
     ("/signup/mentee", &["GET", "POST"]),
     ("/signup/mentor", &["GET", "POST"]),
     ("/c/{token}", &["GET", "POST"]),

@@ -7,7 +7,7 @@ use askama::Template;
 
 use super::render::Page;
 use super::{csrf, limit};
-use crate::app::profiles::{self, Profile};
+use crate::app::profiles::{self, Profile, SignUp};
 use crate::app::{App, AppError};
 use crate::domain::field_error::FieldErrors;
 use crate::domain::input::{Field, MenteeInput, MentorInput, PersonInput};
@@ -65,6 +65,9 @@ impl Values {
             interests: Field::Value(self.split("interests")),
             goals: Field::Value(self.many("goals")),
             affinity_groups: Field::Value(self.many("affinity_groups")),
+            share_affinity_with_partner: Field::Value(
+                self.one("share_affinity_with_partner") == Some("yes"),
+            ),
             preferred_meeting: self.text("preferred_meeting").filter_blank(),
             manager_email: self.text("manager_email"),
             notes: self.text("notes"),
@@ -110,7 +113,8 @@ struct FieldView {
     id: String,
     label: String,
     hint: Option<String>,
-    /// text | email | date | number | select | textarea | radios | checkboxes | languages | section
+    /// text | email | date | number | select | textarea | radios | checkboxes | languages |
+    /// checkbox (one box, ticked when the value is "yes") | section
     kind: &'static str,
     required: bool,
     value: String,
@@ -378,9 +382,20 @@ fn fields(app: &App, kind: ProfileKind, values: &Values, errors: &FieldErrors) -
         "affinity_groups",
         "checkboxes",
         "Would you like to be paired with someone who shares one of these?",
-        Some("Entirely optional. We only ever compare this with someone who has also chosen to share it, and never show it to anyone else."),
+        Some("Entirely optional. We only ever compare this with someone who has also chosen to share it. It is kept with your details; when coordinators look at a pairing they see only that a shared group counted, not which one."),
         false,
         &t.affinity_groups,
+    );
+    let partner = match kind {
+        ProfileKind::Mentee => "mentor",
+        ProfileKind::Mentor => "mentee",
+    };
+    b.field(
+        "share_affinity_with_partner",
+        "checkbox",
+        &format!("You may mention these to my {partner}"),
+        Some(&format!("Only if you and your {partner} both tick this do we name a group you share in the email that introduces you. If you leave it unticked, we never tell them; it still helps us pair you.")),
+        false,
     );
     b.field(
         "manager_email",
@@ -568,8 +583,10 @@ async fn submit<P: Profile>(
             &errors,
         );
     }
-    match profiles::create::<P>(app, input).await {
-        Ok(_) => HttpResponse::SeeOther()
+    // A new sign-up and an address already signed up are answered alike: the page must not
+    // tell anyone whether a colleague has signed up (the person is told by email instead).
+    match profiles::sign_up::<P>(app, input).await {
+        Ok(SignUp::Created | SignUp::AlreadySignedUp) => HttpResponse::SeeOther()
             .insert_header(("Location", format!("/signup/thanks?as={}", kind.noun())))
             .finish(),
         Err(AppError::Validation(errors)) => render_form(
@@ -580,16 +597,6 @@ async fn submit<P: Profile>(
             &values,
             &errors,
         ),
-        Err(AppError::Conflict { .. }) => {
-            let errors = FieldErrors::single(
-                "email",
-                format!(
-                    "you have already signed up with this address; there is nothing more to do. To change your details, write to {}",
-                    page.contact_email
-                ),
-            );
-            render_form(app, req, kind, StatusCode::CONFLICT, &values, &errors)
-        }
         Err(e) => page.failure(&e, copy(kind).action, "Back to the form"),
     }
 }
