@@ -10,6 +10,7 @@ use super::session::Me;
 use crate::app::coordinators::SignedIn;
 use crate::app::{App, AppError, matching};
 use crate::domain::matching::settings::{Criterion, MatchingSettings, SettingsInput};
+use crate::domain::profile::{Capacity, YearsExperience};
 use crate::http::pages::render::Page;
 
 #[derive(Template)]
@@ -20,7 +21,7 @@ struct SettingsPage<'a> {
     note: Option<String>,
     errors: Vec<(String, String)>,
     weights: Vec<(&'static str, String)>,
-    numbers: Vec<(&'static str, &'static str, String)>,
+    numbers: Vec<(&'static str, String, String)>,
 }
 
 fn settings_page(
@@ -53,12 +54,16 @@ fn settings_page(
             numbers: vec![
                 (
                     "min_score",
-                    "Minimum score (0–100): pairs below it are never proposed",
+                    "Minimum score (0–100): pairs below it are never proposed".to_string(),
                     shown("min_score", values.min_score.to_string()),
                 ),
                 (
                     "default_capacity",
-                    "Mentees per mentor when they do not say (1–10)",
+                    format!(
+                        "Mentees per mentor when they do not say ({}–{})",
+                        Capacity::MIN,
+                        Capacity::MAX
+                    ),
                     shown(
                         "default_capacity",
                         values.default_capacity.get().to_string(),
@@ -66,7 +71,11 @@ fn settings_page(
                 ),
                 (
                     "min_mentor_years",
-                    "A mentor's minimum years of experience (0–60)",
+                    format!(
+                        "A mentor's minimum years of experience ({}–{})",
+                        YearsExperience::MIN,
+                        YearsExperience::MAX
+                    ),
                     shown(
                         "min_mentor_years",
                         values.min_mentor_years.get().to_string(),
