@@ -16,10 +16,11 @@ use crate::domain::matching::engine::{Candidate, Engine, MenteeEntry, MentorEntr
 use crate::domain::matching::rules::Rule;
 use crate::domain::matching::settings::{MatchingSettings, SettingsInput, json as settings_json};
 use crate::domain::profile::{Mentee, MenteeStatus, Mentor, MentorStatus};
-use crate::email::message::{self, Recipient};
+use crate::email::message::Recipient;
+use crate::email::outbox::Queued;
 use crate::email::templates;
 use crate::store::checkins;
-use crate::store::emails::{self, NewEmail};
+use crate::store::emails;
 use crate::store::flags;
 use crate::store::matches::{self as rows, RunRow};
 use crate::store::profiles::{self, Page};
@@ -705,24 +706,9 @@ fn queue_introduction(
             email: p.email.as_str().to_string(),
         })
         .collect();
-    let id = Uuid::now_v7().to_string();
-    emails::queue(
-        conn,
-        NewEmail {
-            message_id: message::message_id(&id, &config.email.from),
-            list_unsubscribe: None,
-            checkin_id: None,
-            id,
-            kind: "introduction",
-            match_id: Some(match_id.to_string()),
-            recipients: serde_json::to_string(&recipients)
-                .map_err(|e| AppError::Internal(e.to_string()))?,
-            subject: rendered.subject,
-            body_text: rendered.text,
-            body_html: rendered.html,
-        },
-        at,
-    )?;
+    Queued::new("introduction", recipients, rendered)
+        .about_match(match_id)
+        .queue(conn, &config.email.from, at)?;
     Ok(())
 }
 
