@@ -1,9 +1,12 @@
 //! The job runner's lease SQL, on a table shaped like a future kind (webhook deliveries,
 //! strictly ordered per endpoint): only the first waiting job of a key can be claimed, a
-//! lease keeps a job from everyone else, failures are counted and the last one is dead.
+//! lease keeps a job from everyone else, failures are counted and the last one is dead; a
+//! runner told to stop finishes the job under way and gives back those not started.
 
 use std::time::Duration;
 
+use belong::domain::outbox::RetryPolicy;
+use belong::jobs::{Doorbell, Kind, Outcome, Pace, Runner};
 use belong::store::jobs::{self, Attempts, Queue};
 use belong::store::{AnyConnection, DatabaseUrl, Db, StoreError, database_now};
 use chrono::NaiveDateTime;
@@ -15,7 +18,8 @@ use crate::on_both_backends;
 
 on_both_backends!(
     jobs_of_one_key_run_one_at_a_time_in_order,
-    a_lease_holds_until_it_runs_out_or_is_given_back
+    a_lease_holds_until_it_runs_out_or_is_given_back,
+    a_stop_finishes_the_job_under_way_and_gives_back_the_rest
 );
 
 const DELIVERIES: Queue = Queue {
@@ -172,4 +176,122 @@ async fn a_lease_holds_until_it_runs_out_or_is_given_back(backend: Backend) {
     .await
     .expect("release");
     assert!(claim(&db, "z").await.is_empty());
+}
+
+/// A kind over the scratch table whose jobs take a while; done ones are marked sent.
+struct Slow {
+    started: std::sync::Arc<tokio::sync::Notify>,
+}
+
+impl Kind for Slow {
+    type Job = String;
+
+    fn name(&self) -> &'static str {
+        "slow"
+    }
+
+    fn queue(&self) -> Queue {
+        DELIVERIES
+    }
+
+    fn pace(&self) -> Pace {
+        Pace {
+            lease: Duration::from_secs(60),
+            poll: Duration::from_millis(50),
+            batch: 3,
+            at_once: 1,
+            retry: RetryPolicy {
+                base: Duration::from_secs(1),
+                cap: Duration::from_secs(1),
+                max_attempts: 3,
+            },
+        }
+    }
+
+    fn load(&self, _: &mut AnyConnection, ids: &[String]) -> Result<Vec<String>, StoreError> {
+        Ok(ids.to_vec())
+    }
+
+    fn id<'j>(&self, job: &'j String) -> &'j str {
+        job
+    }
+
+    async fn run(&self, _job: &String, _owner: &str) -> Outcome {
+        self.started.notify_one();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        Outcome::Done
+    }
+
+    fn complete(
+        &self,
+        conn: &mut AnyConnection,
+        job: &String,
+        owner: &str,
+        _at: NaiveDateTime,
+    ) -> Result<bool, StoreError> {
+        let sql = "UPDATE deliveries SET status = 'sent', lease_owner = NULL, lease_until = NULL \
+                   WHERE id = $1 AND lease_owner = $2";
+        let q = diesel::sql_query(sql)
+            .bind::<diesel::sql_types::Text, _>(job)
+            .bind::<diesel::sql_types::Text, _>(owner);
+        let n = match conn {
+            AnyConnection::Sqlite(c) => q.execute(c),
+            AnyConnection::Postgresql(c) => q.execute(c),
+        }?;
+        Ok(n == 1)
+    }
+}
+
+async fn a_stop_finishes_the_job_under_way_and_gives_back_the_rest(backend: Backend) {
+    let (_guard, db) = deliveries(backend, &[("a", "A"), ("b", "B"), ("c", "C")]).await;
+    let started = std::sync::Arc::new(tokio::sync::Notify::new());
+    let kind = Slow {
+        started: started.clone(),
+    };
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let runner = tokio::spawn(Runner::new(kind, db.clone(), Doorbell::default()).run(stopped));
+    // All three are claimed; the first runs alone (one at once) when the stop comes.
+    started.notified().await;
+    stop.send(true).expect("stop");
+    tokio::time::timeout(Duration::from_secs(10), runner)
+        .await
+        .expect("the runner stops")
+        .expect("join");
+    let rows: Vec<(String, String, bool)> = db
+        .run(|conn| {
+            let q = diesel::sql_query(
+                "SELECT id, status, lease_owner IS NULL AS free FROM deliveries ORDER BY seq",
+            );
+            match conn {
+                AnyConnection::Sqlite(c) => q.load::<Lease>(c),
+                AnyConnection::Postgresql(c) => q.load::<Lease>(c),
+            }
+            .map_err(StoreError::from)
+        })
+        .await
+        .expect("rows")
+        .into_iter()
+        .map(|r| (r.id, r.status, r.free))
+        .collect();
+    let row = |id: &str, status: &str| (id.to_string(), status.to_string(), true);
+    assert_eq!(
+        rows,
+        [row("a", "sent"), row("b", "queued"), row("c", "queued")],
+        "the job under way was finished, the others given back"
+    );
+    assert_eq!(
+        claim(&db, "y").await,
+        ["b", "c"],
+        "and can be claimed at once"
+    );
+}
+
+#[derive(diesel::QueryableByName)]
+struct Lease {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    status: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    free: bool,
 }
