@@ -61,15 +61,6 @@ pub enum Outcome {
     Failed { error: String, permanent: bool },
 }
 
-impl From<StoreError> for Outcome {
-    fn from(e: StoreError) -> Self {
-        Outcome::Failed {
-            error: e.to_string(),
-            permanent: false,
-        }
-    }
-}
-
 /// How a kind's runner paces itself.
 #[derive(Debug, Clone, Copy)]
 pub struct Pace {
