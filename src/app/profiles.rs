@@ -13,7 +13,8 @@ use crate::domain::profile::{
     StatusChangeError,
 };
 use crate::domain::validate::{self, Rules};
-use crate::email::message::{self, Recipient};
+use crate::email::message::Recipient;
+use crate::email::outbox::Queued;
 use crate::email::{signup_again, transport};
 use crate::store::emails;
 use crate::store::employment;
@@ -275,7 +276,8 @@ const SIGNED_UP_AGAIN_QUIET: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 /// the page (anyone can type a colleague's address); the address is told by email instead.
 pub async fn sign_up<P: Profile>(app: &App, input: P::Input) -> Result<SignUp, AppError> {
     let config = app.settings.clone();
-    app.db
+    let outcome = app
+        .db
         .run(move |conn| {
             with_rules(conn, &config, |conn, rules| {
                 let profile = P::new(Uuid::now_v7(), &input, rules, now().and_utc())?;
@@ -300,21 +302,13 @@ pub async fn sign_up<P: Profile>(app: &App, input: P::Input) -> Result<SignUp, A
                             )? {
                                 return Ok(());
                             }
-                            let id = Uuid::now_v7().to_string();
-                            emails::queue(
+                            let to = vec![Recipient {
+                                name: String::new(),
+                                email,
+                            }];
+                            Queued::new(SIGNED_UP_AGAIN, to, rendered).queue(
                                 conn,
-                                emails::NewEmail {
-                                    message_id: message::message_id(&id, &config.email.from),
-                                    id,
-                                    kind: SIGNED_UP_AGAIN,
-                                    match_id: None,
-                                    recipients: recipients.clone(),
-                                    subject: rendered.subject.clone(),
-                                    body_text: rendered.text.clone(),
-                                    body_html: rendered.html.clone(),
-                                    list_unsubscribe: None,
-                                    checkin_id: None,
-                                },
+                                &config.email.from,
                                 at,
                             )
                         })?;
@@ -324,7 +318,11 @@ pub async fn sign_up<P: Profile>(app: &App, input: P::Input) -> Result<SignUp, A
                 }
             })
         })
-        .await
+        .await?;
+    if matches!(outcome, SignUp::AlreadySignedUp) {
+        app.outbox.ring();
+    }
+    Ok(outcome)
 }
 
 /// The outbox kind of the "you are already signed up" email.
