@@ -70,6 +70,7 @@ pub async fn settings(app: &App) -> Result<MatchingSettings, AppError> {
 }
 
 /// Changes some settings; the rest stay as they are.
+#[tracing::instrument(name = "update_settings", skip_all)]
 pub async fn update_settings(
     app: &App,
     input: SettingsInput,
@@ -224,6 +225,7 @@ pub struct Run {
 
 /// Runs matching over the waiting mentees (or the named ones); unless `dry_run`, stores the
 /// proposals, superseding the mentees' older open proposals.
+#[tracing::instrument(name = "matching_run", skip_all, fields(dry_run = dry_run))]
 pub async fn run(app: &App, named: Option<Vec<Uuid>>, dry_run: bool) -> Result<Run, AppError> {
     let config = app.settings.clone();
     app.db
@@ -378,6 +380,7 @@ fn broken(field: &str, rules: &[Rule]) -> AppError {
 }
 
 /// A coordinator's own proposal: scored, and refused when it breaks a hard rule.
+#[tracing::instrument(name = "propose", skip_all, fields(%mentee_id, %mentor_id))]
 pub async fn propose(app: &App, mentee_id: Uuid, mentor_id: Uuid) -> Result<Match, AppError> {
     let config = app.settings.clone();
     app.db
@@ -499,6 +502,7 @@ pub async fn list(
 /// mentor's places, marks the mentee matched and queues the introduction email, in the same
 /// transaction; the database refuses a second approved match for a mentee and a mentor
 /// beyond capacity, whatever races.
+#[tracing::instrument(name = "decide", skip_all, fields(match_id = %id, decision = ?decision))]
 pub async fn decide(
     app: &App,
     id: Uuid,

@@ -247,6 +247,7 @@ fn with_rules<T>(
 }
 
 /// Signs a person up. The profile is durable when this returns.
+#[tracing::instrument(name = "create_profile", skip_all, fields(role = P::KIND.noun()))]
 pub async fn create<P: Profile>(app: &App, input: P::Input) -> Result<P, AppError> {
     let config = app.settings.clone();
     app.db
@@ -274,6 +275,7 @@ const SIGNED_UP_AGAIN_QUIET: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 
 /// Signs a person up from the public form. Whether an address is signed up is never shown on
 /// the page (anyone can type a colleague's address); the address is told by email instead.
+#[tracing::instrument(name = "sign_up", skip_all, fields(role = P::KIND.noun()))]
 pub async fn sign_up<P: Profile>(app: &App, input: P::Input) -> Result<SignUp, AppError> {
     let config = app.settings.clone();
     let outcome = app
@@ -335,6 +337,7 @@ pub async fn get<P: Profile>(app: &App, id: Uuid) -> Result<P, AppError> {
 }
 
 /// Applies a partial update and, when given, a status change, all or nothing.
+#[tracing::instrument(name = "update_profile", skip_all, fields(role = P::KIND.noun(), %id))]
 pub async fn update<P: Profile>(
     app: &App,
     id: Uuid,
@@ -363,6 +366,7 @@ pub async fn update<P: Profile>(
 
 /// Erases the person's personal data; afterwards the profile is gone from every answer, and
 /// the emails to them are emptied (rows) or deleted (`.eml` files of the file transport).
+#[tracing::instrument(name = "erase", skip_all, fields(role = P::KIND.noun(), %id))]
 pub async fn erase<P: Profile>(app: &App, id: Uuid) -> Result<(), AppError> {
     let message_ids = app
         .db

@@ -25,6 +25,7 @@ pub struct Rematch {
 /// Ends an approved match for `reason` and proposes another mentor for the mentee. Refused,
 /// with nothing changed, when the match is not running or no other mentor is eligible.
 /// The pair's open flags are resolved as `rematched` by `by`, the coordinator.
+#[tracing::instrument(name = "rematch", skip_all, fields(match_id = %id))]
 pub async fn rematch(
     app: &App,
     id: Uuid,
