@@ -259,6 +259,29 @@ pub fn parse_note(input: Option<&str>) -> Result<Option<String>, String> {
     }
 }
 
+/// A flag as raised on a running pair, and what coordinators (or Belong) did about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RaisedFlag {
+    pub id: String,
+    pub match_id: String,
+    /// The person it is about; `None` when it is about the pair.
+    pub person_id: Option<String>,
+    pub role: Option<Respondent>,
+    pub rule: Rule,
+    pub severity: Severity,
+    /// Numbers, dates and steps; never a person's own words.
+    pub evidence: String,
+    pub status: FlagStatus,
+    pub raised_at: DateTime<Utc>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub acknowledged_by: Option<String>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// `None` when Belong closed it.
+    pub resolved_by: Option<String>,
+    pub resolution: Option<Resolution>,
+    pub note: Option<String>,
+}
+
 /// Where a check-in stands, as far as the rules care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CheckinState {
