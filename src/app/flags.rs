@@ -148,6 +148,21 @@ pub async fn worklist(
         .await?)
 }
 
+/// [`worklist`], with the flags parsed.
+pub async fn worklist_flags(
+    app: &App,
+    status: Option<FlagStatus>,
+    rule: Option<Rule>,
+    match_id: Option<Uuid>,
+) -> Result<Vec<PairFlag>, AppError> {
+    let rule = rule.map(|r| r.as_str().to_string());
+    worklist(app, status, rule, match_id)
+        .await?
+        .into_iter()
+        .map(PairFlag::try_from)
+        .collect()
+}
+
 /// Open first, then acknowledged, then resolved.
 fn rank(status: &str) -> u8 {
     match FlagStatus::parse(status) {
