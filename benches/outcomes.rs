@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use belong::domain::matching::assignment::generate::SplitMix64;
 use chrono::{Days, Months, NaiveDate};
 use common::seed::{Person, Seed, Value};
-use common::{Backend, TestApp, browser_client, csrf_token_in, spawn};
+use common::{Backend, signed_in, spawn};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 const ANSWERS: usize = 60_000;
@@ -142,37 +142,6 @@ fn year_of_answers(today: NaiveDate) -> Seed {
 }
 
 /// Signs a coordinator in; the client keeps the sign-in cookie.
-async fn signed_in(app: &TestApp) -> reqwest::Client {
-    belong::app::coordinators::create(
-        &app.app.db,
-        "lead@example.org",
-        "Programme Lead",
-        "tea before the night shift",
-    )
-    .expect("coordinator");
-    let client = browser_client();
-    let html = client
-        .get(app.url("/coordinator/login"))
-        .send()
-        .await
-        .expect("login")
-        .text()
-        .await
-        .expect("html");
-    let response = client
-        .post(app.url("/coordinator/login"))
-        .form(&[
-            ("csrf_token", csrf_token_in(&html).as_str()),
-            ("email", "lead@example.org"),
-            ("password", "tea before the night shift"),
-        ])
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(response.status(), 303);
-    client
-}
-
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
     sorted[i]

@@ -151,26 +151,6 @@ fn execute(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Coordinator(CoordinatorCommand::Create { email, name, .. }) => {
-            let mut password = String::new();
-            std::io::stdin()
-                .read_line(&mut password)
-                .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
-            let password = password.trim_end_matches(['\n', '\r']);
-            let (app, _) = startup::open(settings).map_err(|e| e.to_string())?;
-            coordinators::create(&app.db, &email, &name, password).map_err(|e| match e {
-                crate::app::AppError::Validation(errors) => {
-                    format!("cannot create the coordinator: {errors}")
-                }
-                other => format!("cannot create the coordinator: {other}"),
-            })?;
-            println!(
-                "Created a console login for {} <{}>. They can sign in at /coordinator/login.",
-                name.trim(),
-                email.trim().to_ascii_lowercase()
-            );
-            Ok(())
-        }
         Command::MatchFile { input, output } => {
             let text = std::fs::read_to_string(&input)
                 .map_err(|e| format!("cannot read {}: {e}", input.display()))?;
@@ -184,13 +164,26 @@ fn execute(cli: Cli) -> Result<(), String> {
                 }
             }
         }
-        Command::Token(TokenCommand::Create {
+        Command::Token(command) => {
+            let (app, _) = startup::open(settings).map_err(|e| e.to_string())?;
+            token(&app, command)
+        }
+        Command::Coordinator(command) => {
+            let (app, _) = startup::open(settings).map_err(|e| e.to_string())?;
+            coordinator(&app, command)
+        }
+    }
+}
+
+/// `belong token …`: make, list and revoke API tokens.
+fn token(app: &crate::app::App, command: TokenCommand) -> Result<(), String> {
+    match command {
+        TokenCommand::Create {
             name,
             role,
             expires_in,
-        }) => {
+        } => {
             let role = Role::from(role);
-            let (app, _) = startup::open(settings).map_err(|e| e.to_string())?;
             let token = tokens::create_expiring(&app.db, &name, role, expires_in)
                 .map_err(|e| e.to_string())?;
             println!(
@@ -200,8 +193,7 @@ fn execute(cli: Cli) -> Result<(), String> {
             println!("{token}");
             Ok(())
         }
-        Command::Token(TokenCommand::List) => {
-            let (app, _) = startup::open(settings).map_err(|e| e.to_string())?;
+        TokenCommand::List => {
             let rows = tokens::list(&app.db).map_err(|e| e.to_string())?;
             let table: Vec<[String; 7]> = rows
                 .into_iter()
@@ -234,8 +226,7 @@ fn execute(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Token(TokenCommand::Revoke { name_or_id }) => {
-            let (app, _) = startup::open(settings).map_err(|e| e.to_string())?;
+        TokenCommand::Revoke { name_or_id } => {
             let token = tokens::revoke(&app.db, &name_or_id).map_err(|e| e.to_string())?;
             println!(
                 "Revoked the {} token \"{}\" ({}). It no longer works.",
@@ -243,8 +234,32 @@ fn execute(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Coordinator(CoordinatorCommand::List) => {
-            let (app, _) = startup::open(settings).map_err(|e| e.to_string())?;
+    }
+}
+
+/// `belong coordinator …`: make, list, disable and enable console logins.
+fn coordinator(app: &crate::app::App, command: CoordinatorCommand) -> Result<(), String> {
+    match command {
+        CoordinatorCommand::Create { email, name, .. } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            coordinators::create(&app.db, &email, &name, password).map_err(|e| match e {
+                crate::app::AppError::Validation(errors) => {
+                    format!("cannot create the coordinator: {errors}")
+                }
+                other => format!("cannot create the coordinator: {other}"),
+            })?;
+            println!(
+                "Created a console login for {} <{}>. They can sign in at /coordinator/login.",
+                name.trim(),
+                email.trim().to_ascii_lowercase()
+            );
+            Ok(())
+        }
+        CoordinatorCommand::List => {
             let rows = coordinators::list(&app.db).map_err(|e| e.to_string())?;
             let table: Vec<[String; 5]> = rows
                 .into_iter()
@@ -264,8 +279,7 @@ fn execute(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Coordinator(CoordinatorCommand::Disable { email }) => {
-            let (app, _) = startup::open(settings).map_err(|e| e.to_string())?;
+        CoordinatorCommand::Disable { email } => {
             coordinators::disable(&app.db, &email).map_err(|e| e.to_string())?;
             println!(
                 "Disabled the console login of {}; its sessions have ended.",
@@ -273,8 +287,7 @@ fn execute(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Coordinator(CoordinatorCommand::Enable { email }) => {
-            let (app, _) = startup::open(settings).map_err(|e| e.to_string())?;
+        CoordinatorCommand::Enable { email } => {
             coordinators::enable(&app.db, &email).map_err(|e| e.to_string())?;
             println!(
                 "Enabled the console login of {}.",

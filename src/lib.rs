@@ -8,6 +8,7 @@ pub mod config;
 pub mod domain;
 pub mod email;
 pub mod http;
+pub mod jobs;
 pub mod roster;
 pub mod scheduler;
 pub mod startup;

@@ -6,12 +6,13 @@ use std::collections::HashSet;
 use serde_json::{Map, Value, json};
 
 use crate::config::Settings;
+use crate::domain::field_error::FieldErrors;
+use crate::domain::fields;
 use crate::domain::input::{MenteeInput, MentorInput};
 use crate::domain::matching::engine::{Engine, MenteeEntry, MentorEntry, Outcome};
 use crate::domain::matching::settings::{MatchingSettings, json as settings_json};
 use crate::domain::profile::{MenteeDetails, MentorDetails};
 use crate::domain::validate::{self, Rules};
-use crate::http::api::profile_body::{self, Mode};
 use crate::store::matches::explanation_json;
 
 struct RosterMentor {
@@ -57,8 +58,8 @@ pub fn match_file(text: &str, file: &str, config: &Settings) -> Result<String, S
     for (i, item) in list(&mut top, "mentees")?.into_iter().enumerate() {
         let (id, body) = person(item, &format!("mentees[{i}]"), file, &mut ids)?;
         let place = format!("{file}: mentees[{i}] (id \"{id}\")");
-        let (input, _): (MenteeInput, _) =
-            profile_body::mentee(body, Mode::Create).map_err(|e| format!("{place}: {e}"))?;
+        let input: MenteeInput =
+            fields::from_json(body, no_status).map_err(|e| format!("{place}: {e}"))?;
         let details = validate::mentee(&input, rules).map_err(|e| format!("{place}: {e}"))?;
         mentees.push((id, details));
     }
@@ -79,8 +80,8 @@ pub fn match_file(text: &str, file: &str, config: &Settings) -> Result<String, S
             Some(Value::String(s)) if s == "paused" => true,
             Some(_) => return Err(format!("{place}: status: must be active or paused")),
         };
-        let (input, _): (MentorInput, _) =
-            profile_body::mentor(body, Mode::Create).map_err(|e| format!("{place}: {e}"))?;
+        let input: MentorInput =
+            fields::from_json(body, no_status).map_err(|e| format!("{place}: {e}"))?;
         let details = validate::mentor(&input, rules).map_err(|e| format!("{place}: {e}"))?;
         mentors.push(RosterMentor {
             id,
@@ -95,6 +96,15 @@ pub fn match_file(text: &str, file: &str, config: &Settings) -> Result<String, S
         serde_json::to_string_pretty(&outcome_json(&outcome)).map_err(|e| e.to_string())?;
     out.push('\n');
     Ok(out)
+}
+
+/// A mentee's `status` is Belong's to set, as when one signs up through the API.
+fn no_status(key: &str, _: Value, errors: &mut FieldErrors) -> bool {
+    if key != "status" {
+        return false;
+    }
+    errors.add("status", fields::STATUS_ON_CREATE);
+    true
 }
 
 fn person(

@@ -10,7 +10,10 @@ use crate::config::Settings;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::email::worker::{Doorbell, Worker, shutdown_grace};
+use crate::app::checkins::Sending;
+use crate::email::worker::{Delivery, shutdown_grace};
+use crate::jobs::{Doorbell, Runner};
+use crate::store::checkins::Due;
 use crate::store::{Db, migrate, secrets};
 
 /// Why the service could not start, in one line for the operator.
@@ -86,24 +89,39 @@ pub fn bind(settings: &Settings) -> Result<TcpListener, StartError> {
     TcpListener::bind(&address).map_err(|cause| StartError::Listen { address, cause })
 }
 
-/// Starts the email worker; it stops when `stop` turns true.
+/// Starts email delivery; it stops when `stop` turns true.
 pub fn start_worker(app: &App, stop: watch::Receiver<bool>) -> Result<JoinHandle<()>, StartError> {
-    let worker = Worker::new(
-        app.db.clone(),
-        app.settings.email.clone(),
-        app.outbox.clone(),
-    )
-    .map_err(StartError::Email)?;
-    Ok(tokio::spawn(worker.run(stop)))
+    let delivery =
+        Delivery::new(app.db.clone(), app.settings.email.clone()).map_err(StartError::Email)?;
+    let runner = Runner::new(delivery, app.db.clone(), app.outbox.clone());
+    Ok(tokio::spawn(runner.run(stop)))
 }
 
-/// Starts the check-in scheduler; it stops when `stop` turns true.
+/// Starts sending check-ins and reminders, and the periodic chores (expiry, pair health);
+/// they stop when `stop` turns true, and the handle finishes when all have.
 pub fn start_scheduler(app: &App, stop: watch::Receiver<bool>) -> JoinHandle<()> {
-    tokio::spawn(crate::scheduler::Scheduler::new(app.clone()).run(stop))
+    let runner = |due| {
+        Runner::new(
+            Sending::new(app.clone(), due),
+            app.db.clone(),
+            app.outbox.clone(),
+        )
+    };
+    let tasks = [
+        tokio::spawn(runner(Due::First).run(stop.clone())),
+        tokio::spawn(runner(Due::Reminder).run(stop.clone())),
+        tokio::spawn(crate::scheduler::run(app.clone(), stop)),
+    ];
+    tokio::spawn(async move {
+        for task in tasks {
+            let _ = task.await;
+        }
+    })
 }
 
-/// Runs the service until it is told to stop: SIGINT/SIGTERM let in-flight requests, an
-/// in-flight email send and a scheduler tick finish first.
+/// Runs the service until it is told to stop: SIGINT/SIGTERM let in-flight requests, the
+/// jobs under way (an email send, a check-in) and a scheduler tick finish first; jobs claimed
+/// but not started are given back.
 pub async fn serve(app: App, listener: TcpListener) -> Result<(), String> {
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     let (stop, stopped) = watch::channel(false);

@@ -1,9 +1,10 @@
 //! Check-ins: listed by the API (never with answers), sent when due within each person's send
-//! hours, reminded, expired, opened and answered through a personal link.
+//! hours (a kind of job, [`Sending`]), reminded, expired, opened and answered through a
+//! personal link.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use rand::RngCore;
 use uuid::Uuid;
 
@@ -11,15 +12,18 @@ use super::{App, AppError};
 use crate::config::Settings;
 use crate::domain::checkin::{CheckinStatus, PlannedCheckin};
 use crate::domain::field_error::FieldErrors;
+use crate::domain::outbox::RetryPolicy;
 use crate::domain::page::Page;
 use crate::domain::profile::PersonDetails;
 use crate::domain::survey::{Answers, Question, Respondent, Value};
 use crate::email::checkin::{self as email, Invitation};
-use crate::email::message::{self, Recipient};
+use crate::email::message::Recipient;
+use crate::email::outbox::Queued;
+use crate::jobs::{Kind, Outcome, Pace, Queue};
 use crate::store::answers::{self, AnswerRow};
 use crate::store::checkins::{self as rows, CheckinRow, Due};
 use crate::store::profiles;
-use crate::store::{AnyConnection, StoreError, emails, now, write_tx};
+use crate::store::{AnyConnection, StoreError, now, write_tx};
 
 /// A page of check-ins (of one match, in one status, when given), never with answers.
 pub async fn list_checkins(
@@ -51,63 +55,122 @@ pub async fn list(
         .await?)
 }
 
-/// Check-ins claimed per database round.
-pub const BATCH: i64 = 50;
-
-/// What one scheduler pass did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Sent {
-    pub invitations: usize,
-    pub reminders: usize,
-    pub expired: usize,
+/// Check-ins as jobs on [`crate::jobs`]: the first email of each check-in when it falls due,
+/// and each reminder when it falls due (`due` says which), sent within the person's send
+/// hours.
+pub struct Sending {
+    app: App,
+    due: Due,
 }
 
-/// Sends the check-ins and reminders that are due (each once, whatever other processes do),
-/// and expires those whose link has run out. `owner` names this process on its leases.
-pub async fn send_due(app: &App, owner: &str) -> Result<Sent, AppError> {
-    let (settings, owner) = (app.settings.clone(), owner.to_string());
-    let sent = app
-        .db
-        .run(move |conn| -> Result<Sent, AppError> {
-            let at = crate::store::database_now(conn)?;
-            let lease = chrono::Duration::from_std(settings.checkins.lease)
-                .unwrap_or(chrono::Duration::minutes(1));
-            let mut sent = Sent::default();
-            for due in [Due::First, Due::Reminder] {
-                for row in rows::claim_due(conn, due, &owner, at, at + lease, BATCH)? {
-                    if send_one(conn, &settings, due, &row, &owner, at)? {
-                        match due {
-                            Due::First => sent.invitations += 1,
-                            Due::Reminder => sent.reminders += 1,
-                        }
-                    }
-                }
-            }
-            let expired = rows::expire_due(conn, at)?;
-            sent.expired = expired.len();
-            for match_id in expired {
-                review_after(conn, &settings, &match_id, at);
-            }
-            Ok(sent)
-        })
-        .await?;
-    if sent.invitations + sent.reminders > 0 {
-        app.outbox.ring();
+impl Sending {
+    pub fn new(app: App, due: Due) -> Self {
+        Sending { app, due }
     }
-    Ok(sent)
+}
+
+/// What sending one claimed check-in did.
+enum Step {
+    /// Its email was queued.
+    Emailed,
+    /// Nothing to send any more (erased, answered, expired, opted out, or taken meanwhile).
+    Nothing,
+    /// Outside the person's send hours: due again when they open.
+    NotBefore(NaiveDateTime),
+}
+
+impl Kind for Sending {
+    type Job = CheckinRow;
+
+    fn name(&self) -> &'static str {
+        match self.due {
+            Due::First => "checkin",
+            Due::Reminder => "checkin_reminder",
+        }
+    }
+
+    fn queue(&self) -> Queue {
+        rows::queue(self.due)
+    }
+
+    fn pace(&self) -> Pace {
+        let c = &self.app.settings.checkins;
+        Pace {
+            lease: c.lease,
+            poll: c.tick_interval,
+            batch: 20,
+            at_once: 2,
+            // A check-in that could not be sent (the database was busy) is tried again after
+            // about a lease; check-ins count no attempts and are never given up on.
+            retry: RetryPolicy {
+                base: c.lease,
+                cap: c.lease,
+                max_attempts: u32::MAX,
+            },
+        }
+    }
+
+    fn load(
+        &self,
+        conn: &mut AnyConnection,
+        ids: &[String],
+    ) -> Result<Vec<CheckinRow>, StoreError> {
+        rows::find_all(conn, ids)
+    }
+
+    fn id<'j>(&self, job: &'j CheckinRow) -> &'j str {
+        &job.id
+    }
+
+    async fn run(&self, row: &CheckinRow, owner: &str) -> Outcome {
+        let (settings, due) = (self.app.settings.clone(), self.due);
+        let (row, owner) = (row.clone(), owner.to_string());
+        let step = self
+            .app
+            .db
+            .run(move |conn| send_one(conn, &settings, due, &row, &owner))
+            .await;
+        match step {
+            Ok(Step::Emailed) => {
+                self.app.outbox.ring();
+                Outcome::Done
+            }
+            Ok(Step::Nothing) => Outcome::Done,
+            Ok(Step::NotBefore(at)) => Outcome::Later(at),
+            Err(e) => Outcome::Failed {
+                error: e.to_string(),
+                permanent: false,
+            },
+        }
+    }
+}
+
+/// Expires the sent check-ins whose link has run out, and reviews their pairs' health;
+/// returns how many expired.
+pub async fn expire_due(app: &App) -> Result<usize, AppError> {
+    let settings = app.settings.clone();
+    app.db
+        .run(move |conn| {
+            let at = crate::store::database_now(conn)?;
+            let expired = rows::expire_due(conn, at)?;
+            for match_id in &expired {
+                review_after(conn, &settings, match_id, at);
+            }
+            Ok(expired.len())
+        })
+        .await
 }
 
 /// Sends one claimed check-in (or reminder) in one transaction: the email is queued, the link
-/// stored and the row moved on together, or none of it. Outside the person's send hours the
-/// row is given back for the next opening instead. Returns whether an email was queued.
+/// stored and the row moved on together (only while `owner` holds it), or none of it.
+/// Outside the person's send hours it waits for the next opening instead.
 fn send_one(
     conn: &mut AnyConnection,
     settings: &Settings,
     due: Due,
     row: &CheckinRow,
     owner: &str,
-    at: NaiveDateTime,
-) -> Result<bool, AppError> {
+) -> Result<Step, AppError> {
     let Some(who) = Respondent::parse(&row.role) else {
         return Err(AppError::Internal(format!(
             "check-in {} has no role",
@@ -116,16 +179,15 @@ fn send_one(
     };
     let Some(person) = person(conn, who, &row.person_id)? else {
         // Erased since it was claimed: its check-ins were cancelled with the match.
-        rows::release(conn, due, &row.id, owner, None)?;
-        return Ok(false);
+        return Ok(Step::Nothing);
     };
+    let at = crate::store::database_now(conn)?;
     let window = settings.checkins.send_window(person.shift);
     let open = window
         .next_open(at.and_utc(), settings.checkins.timezone)
         .naive_utc();
     if open > at {
-        rows::release(conn, due, &row.id, owner, Some(open))?;
-        return Ok(false);
+        return Ok(Step::NotBefore(open));
     }
     write_tx(conn, |conn| {
         let moved = match due {
@@ -146,7 +208,7 @@ fn send_one(
                 let expired = row.expires_at.is_none_or(|e| e <= at);
                 if expired || rows::opted_out(conn, &row.person_id)? {
                     rows::stop_reminders(conn, &row.id)?;
-                    return Ok(false);
+                    return Ok(Step::Nothing);
                 }
                 let sent_at = row.sent_at.unwrap_or(at).and_utc();
                 let next = settings
@@ -159,7 +221,7 @@ fn send_one(
             }
         };
         if !moved {
-            return Ok(false);
+            return Ok(Step::Nothing);
         }
         let token = new_token();
         rows::add_link(conn, &super::tokens::hash(&token), &row.id, at)?;
@@ -167,92 +229,57 @@ fn send_one(
             Due::First => settings.checkins.expire_after.from(at.and_utc()),
             Due::Reminder => row.expires_at.unwrap_or(at).and_utc(),
         };
-        queue_email(
-            conn,
-            settings,
-            row,
+        let surveys = &settings.checkins.surveys;
+        let invitation = Invitation {
+            name: person.full_name.as_str(),
             who,
-            &person,
-            &token,
-            expires_at,
-            due == Due::Reminder,
-            at,
-        )?;
-        Ok(true)
+            title: surveys
+                .survey(&row.survey)
+                .map(|s| s.title.as_str())
+                .unwrap_or("Your check-in"),
+            // Only a question answered with one tap belongs in the email.
+            first: surveys
+                .questions_for(&row.survey, who)
+                .into_iter()
+                .find(|q| !q.choices().is_empty()),
+            form_url: &link(settings, &token, ""),
+            unsubscribe_url: &link(settings, &token, "/unsubscribe"),
+            expires_on: expires_at
+                .with_timezone(&settings.checkins.timezone)
+                .format("%-d %B %Y")
+                .to_string(),
+            who_sees: &settings.checkins.who_sees,
+            reminder: due == Due::Reminder,
+        };
+        queue_email(conn, settings, row, &person, &invitation, at)?;
+        Ok(Step::Emailed)
     })
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Renders a check-in's email and queues it, in the caller's transaction.
 fn queue_email(
     conn: &mut AnyConnection,
     settings: &Settings,
     row: &CheckinRow,
-    who: Respondent,
     person: &PersonDetails,
-    token: &str,
-    expires_at: chrono::DateTime<Utc>,
-    reminder: bool,
+    invitation: &Invitation<'_>,
     at: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let surveys = &settings.checkins.surveys;
-    let title = surveys
-        .survey(&row.survey)
-        .map(|s| s.title.as_str())
-        .unwrap_or("Your check-in");
-    let first = surveys
-        .questions_for(&row.survey, who)
-        .into_iter()
-        .find(|q| {
-            // Only a question answered with one tap belongs in the email.
-            !q.choices().is_empty()
-        });
-    let form_url = link(settings, token, "");
-    let unsubscribe_url = link(settings, token, "/unsubscribe");
-    let expires_on = expires_at
-        .with_timezone(&settings.checkins.timezone)
-        .format("%-d %B %Y")
-        .to_string();
-    let rendered = email::render(
-        &Invitation {
-            name: person.full_name.as_str(),
-            who,
-            title,
-            first,
-            form_url: &form_url,
-            unsubscribe_url: &unsubscribe_url,
-            expires_on,
-            who_sees: &settings.checkins.who_sees,
-            reminder,
-        },
-        &settings.email,
-    )
-    .map_err(|e| AppError::Internal(format!("check-in email: {e}")))?;
-    let id = Uuid::now_v7().to_string();
-    let recipients = vec![Recipient {
+    let rendered = email::render(invitation, &settings.email)
+        .map_err(|e| AppError::Internal(format!("check-in email: {e}")))?;
+    let to = vec![Recipient {
         name: person.full_name.as_str().to_string(),
         email: person.email.as_str().to_string(),
     }];
-    emails::queue(
-        conn,
-        emails::NewEmail {
-            message_id: message::message_id(&id, &settings.email.from),
-            id,
-            kind: if reminder {
-                "checkin_reminder"
-            } else {
-                "checkin"
-            },
-            match_id: Some(row.match_id.clone()),
-            recipients: serde_json::to_string(&recipients)
-                .map_err(|e| AppError::Internal(e.to_string()))?,
-            subject: rendered.subject,
-            body_text: rendered.text,
-            body_html: rendered.html,
-            list_unsubscribe: Some(unsubscribe_url),
-            checkin_id: Some(row.id.clone()),
-        },
-        at,
-    )?;
+    let kind = if invitation.reminder {
+        "checkin_reminder"
+    } else {
+        "checkin"
+    };
+    Queued::new(kind, to, rendered)
+        .about_match(&row.match_id)
+        .for_checkin(&row.id, invitation.unsubscribe_url.to_string())
+        .queue(conn, &settings.email.from, at)?;
     Ok(())
 }
 

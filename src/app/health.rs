@@ -19,8 +19,8 @@ use crate::domain::health::{
 use crate::domain::matches::{Match, MatchStatus};
 use crate::domain::survey::Respondent;
 use crate::email::digest::{self, Digest};
-use crate::email::message::{self, Recipient};
-use crate::store::emails::{self, NewEmail};
+use crate::email::message::Recipient;
+use crate::email::outbox::Queued;
 use crate::store::flags::{self, FlagRow, flag_key, health_tx};
 use crate::store::health as facts;
 use crate::store::{AnyConnection, StoreError, matches, profiles};
@@ -410,28 +410,11 @@ fn queue_digest(
         .unwrap_or_default();
     let rendered = digest::render(counts, name, &link, &settings.email)
         .map_err(|e| AppError::Internal(format!("digest template: {e}")))?;
-    let recipients = vec![Recipient {
+    let to = vec![Recipient {
         name: name.to_string(),
         email: email.to_string(),
     }];
-    let id = Uuid::now_v7().to_string();
-    emails::queue(
-        conn,
-        NewEmail {
-            message_id: message::message_id(&id, &settings.email.from),
-            list_unsubscribe: None,
-            checkin_id: None,
-            id,
-            kind: "health_digest",
-            match_id: None,
-            recipients: serde_json::to_string(&recipients)
-                .map_err(|e| AppError::Internal(e.to_string()))?,
-            subject: rendered.subject,
-            body_text: rendered.text,
-            body_html: rendered.html,
-        },
-        at,
-    )?;
+    Queued::new("health_digest", to, rendered).queue(conn, &settings.email.from, at)?;
     Ok(())
 }
 

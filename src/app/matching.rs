@@ -16,10 +16,11 @@ use crate::domain::matching::engine::{Candidate, Engine, MenteeEntry, MentorEntr
 use crate::domain::matching::rules::Rule;
 use crate::domain::matching::settings::{MatchingSettings, SettingsInput, json as settings_json};
 use crate::domain::profile::{Mentee, MenteeStatus, Mentor, MentorStatus};
-use crate::email::message::{self, Recipient};
+use crate::email::message::Recipient;
+use crate::email::outbox::Queued;
 use crate::email::templates;
 use crate::store::checkins;
-use crate::store::emails::{self, NewEmail};
+use crate::store::emails;
 use crate::store::flags;
 use crate::store::matches::{self as rows, RunRow};
 use crate::store::profiles::{self, Page};
@@ -560,23 +561,35 @@ pub(crate) fn decide_in_tx(
     match decision {
         Decision::Approve => approve(conn, config, &current, at)?,
         Decision::Reject => {}
-        Decision::End => {
-            checkins::cancel_for_match(conn, &current.id.to_string())?;
-            flags::close_for_ended(conn, &current.id.to_string(), closing, at)?;
-            profiles::free_place(conn, current.mentor_id, at)?;
-            profiles::move_mentee(
-                conn,
-                current.mentee_id,
-                MenteeStatus::Matched,
-                MenteeStatus::Waiting,
-                at,
-            )?;
-        }
+        Decision::End => end(conn, &current, closing, at)?,
     }
     if !rows::transition(conn, id, current.status, to, reason.as_deref(), at)? {
         return Err(AppError::conflict("the match changed meanwhile; try again"));
     }
     rows::find(conn, id)?.ok_or_else(|| no_match(id))
+}
+
+/// What ending an approved match undoes, in the caller's transaction: its check-ins not yet
+/// sent are cancelled, its open risk flags closed with `closing`, the mentor's place freed
+/// and the mentee waiting again.
+fn end(
+    conn: &mut AnyConnection,
+    m: &Match,
+    closing: flags::Closing<'_>,
+    at: chrono::NaiveDateTime,
+) -> Result<(), StoreError> {
+    let match_id = m.id.to_string();
+    checkins::cancel_for_match(conn, &match_id)?;
+    flags::close_for_ended(conn, &match_id, closing, at)?;
+    profiles::free_place(conn, m.mentor_id, at)?;
+    profiles::move_mentee(
+        conn,
+        m.mentee_id,
+        MenteeStatus::Matched,
+        MenteeStatus::Waiting,
+        at,
+    )?;
+    Ok(())
 }
 
 fn approve(
@@ -705,24 +718,9 @@ fn queue_introduction(
             email: p.email.as_str().to_string(),
         })
         .collect();
-    let id = Uuid::now_v7().to_string();
-    emails::queue(
-        conn,
-        NewEmail {
-            message_id: message::message_id(&id, &config.email.from),
-            list_unsubscribe: None,
-            checkin_id: None,
-            id,
-            kind: "introduction",
-            match_id: Some(match_id.to_string()),
-            recipients: serde_json::to_string(&recipients)
-                .map_err(|e| AppError::Internal(e.to_string()))?,
-            subject: rendered.subject,
-            body_text: rendered.text,
-            body_html: rendered.html,
-        },
-        at,
-    )?;
+    Queued::new("introduction", recipients, rendered)
+        .about_match(match_id)
+        .queue(conn, &config.email.from, at)?;
     Ok(())
 }
 
@@ -742,24 +740,11 @@ pub fn release_person(
         let reason = (to == MatchStatus::Ended).then_some("a profile was erased");
         // Only the transaction that moved the match gives the place back.
         if rows::transition(conn, m.id, m.status, to, reason, at)? && to == MatchStatus::Ended {
-            checkins::cancel_for_match(conn, &m.id.to_string())?;
-            flags::close_for_ended(
-                conn,
-                &m.id.to_string(),
-                flags::Closing {
-                    resolution: Resolution::MatchEnded,
-                    by: None,
-                },
-                at,
-            )?;
-            profiles::free_place(conn, m.mentor_id, at)?;
-            profiles::move_mentee(
-                conn,
-                m.mentee_id,
-                MenteeStatus::Matched,
-                MenteeStatus::Waiting,
-                at,
-            )?;
+            let closing = flags::Closing {
+                resolution: Resolution::MatchEnded,
+                by: None,
+            };
+            end(conn, &m, closing, at)?;
         }
     }
     // Nothing that identifies the person stays in emails or explanations about them.

@@ -19,10 +19,10 @@ use std::sync::Arc;
 
 use crate::config::Settings;
 use crate::domain::field_error::FieldErrors;
-use crate::email::worker::Doorbell;
+use crate::jobs::Doorbell;
 use crate::store::{Db, StoreError};
 
-/// What every use case needs: the database, the settings, and the outbox worker's doorbell.
+/// What every use case needs: the database, the settings, and the job runners' doorbell.
 #[derive(Clone)]
 pub struct App {
     pub db: Db,

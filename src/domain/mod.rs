@@ -8,6 +8,7 @@ pub mod cursor;
 pub mod email;
 pub mod employment;
 pub mod field_error;
+pub mod fields;
 pub mod health;
 pub mod input;
 pub mod language;

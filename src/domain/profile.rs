@@ -17,6 +17,8 @@ macro_rules! text_enum {
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The text forms of [`Self::ALL`], in the same order.
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
 
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
@@ -91,14 +93,21 @@ impl MeetingPreference {
 pub struct YearsExperience(u8);
 
 impl YearsExperience {
+    pub const MIN: i64 = 0;
     pub const MAX: i64 = 60;
 
     pub fn parse(value: i64) -> Result<Self, String> {
         u8::try_from(value)
             .ok()
-            .filter(|v| i64::from(*v) <= Self::MAX)
+            .filter(|v| (Self::MIN..=Self::MAX).contains(&i64::from(*v)))
             .map(Self)
-            .ok_or_else(|| format!("must be a whole number of years from 0 to {}", Self::MAX))
+            .ok_or_else(|| {
+                format!(
+                    "must be a whole number of years from {} to {}",
+                    Self::MIN,
+                    Self::MAX
+                )
+            })
     }
 
     pub fn get(self) -> u8 {

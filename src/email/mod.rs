@@ -3,6 +3,7 @@
 pub mod checkin;
 pub mod digest;
 pub mod message;
+pub mod outbox;
 pub mod signup_again;
 pub mod templates;
 pub mod transport;

@@ -43,12 +43,7 @@ pub fn server(app: App, listener: TcpListener) -> std::io::Result<actix_web::dev
     let doc = openapi();
     let mut routes = RouteTable::from_openapi(&doc);
     routes.add("/api/openapi.json", vec!["GET".into()]);
-    for (path, methods) in pages::ROUTES
-        .iter()
-        .chain(pages::console::ROUTES)
-        .chain(pages::outcomes::ROUTES)
-        .chain(pages::health::ROUTES)
-    {
+    for (path, methods) in pages::ROUTES.iter().chain(pages::console::ROUTES) {
         routes.add(path, methods.iter().map(|m| m.to_string()).collect());
     }
     let routes = web::Data::new(routes);

@@ -29,6 +29,10 @@ pub struct Problem {
     pub detail: String,
     /// One entry per invalid field (empty unless the input was invalid).
     pub errors: Vec<FieldErrorView>,
+    /// The request's id (also in the `X-Request-Id` header), to find it in the service's log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "4f1c2a9b7d3e8a10")]
+    pub request_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -136,6 +140,7 @@ impl ApiError {
             status: status.as_u16(),
             detail,
             errors,
+            request_id: super::request_id::current(),
         }
     }
 }

@@ -12,6 +12,16 @@ use tracing::Instrument;
 
 pub const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
+tokio::task_local! {
+    /// The id of the request being handled, for answers that quote it (problem+json).
+    static CURRENT: String;
+}
+
+/// The id of the request this code runs for, if it runs for one.
+pub fn current() -> Option<String> {
+    CURRENT.try_with(Clone::clone).ok()
+}
+
 /// A fresh id: 64 random bits in hex, short enough to read out on the phone.
 fn new_id() -> String {
     let mut bytes = [0u8; 8];
@@ -28,7 +38,9 @@ pub async fn tag(
     let span = tracing::info_span!("request", id = %id);
     // Failures are logged where they are answered (problem+json, the failure page), inside
     // this span, so with the id.
-    let mut response = next.call(req).instrument(span).await?;
+    let mut response = CURRENT
+        .scope(id.clone(), next.call(req).instrument(span))
+        .await?;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HEADER, value);
     }

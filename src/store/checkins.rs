@@ -1,9 +1,10 @@
-//! Check-ins as stored: planned at approval, claimed by lease when due, sent once, reminded,
+//! Check-ins as stored: planned at approval, claimed as jobs when due, sent once, reminded,
 //! answered or expired, cancelled when a match ends.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::jobs::Queue;
 use super::profiles::Page;
 use super::schema::{checkin_links, checkins, reminder_optouts};
 use super::{AnyConnection, StoreError};
@@ -94,80 +95,29 @@ pub fn get(conn: &mut AnyConnection, id: &str) -> Result<CheckinRow, StoreError>
         .first(conn)?)
 }
 
-/// Claims up to `batch` due check-ins for `owner` until `until`: one conditional update each,
-/// so when several processes race for a row exactly one gets it.
-pub fn claim_due(
-    conn: &mut AnyConnection,
-    due: Due,
-    owner: &str,
-    now: NaiveDateTime,
-    until: NaiveDateTime,
-    batch: i64,
-) -> Result<Vec<CheckinRow>, StoreError> {
-    let lease_free = checkins::lease_until
-        .is_null()
-        .or(checkins::lease_until.lt(now));
-    let mut query = checkins::table
-        .filter(checkins::status.eq(due.status()))
-        .filter(lease_free)
-        .select(checkins::id)
-        .limit(batch)
-        .into_boxed();
-    query = match due {
-        Due::First => query
-            .filter(checkins::due_at.le(now))
-            .order(checkins::due_at.asc()),
-        Due::Reminder => query
-            .filter(checkins::next_reminder_at.le(now))
-            .order(checkins::next_reminder_at.asc()),
-    };
-    let ids: Vec<String> = query.load(conn)?;
-    let mut claimed = Vec::new();
-    for id in ids {
-        let won = diesel::update(
-            checkins::table
-                .filter(checkins::id.eq(&id))
-                .filter(checkins::status.eq(due.status()))
-                .filter(lease_free),
-        )
-        .set((
-            checkins::lease_owner.eq(owner),
-            checkins::lease_until.eq(Some(until)),
-        ))
-        .execute(conn)?;
-        if won == 1 {
-            claimed.push(get(conn, &id)?);
-        }
+/// Check-ins as jobs (the lease SQL is in [`super::jobs`]): scheduled ones when due, sent
+/// ones when their next reminder is due.
+pub fn queue(due: Due) -> Queue {
+    Queue {
+        table: "checkins",
+        ready: due.status(),
+        due: match due {
+            Due::First => "due_at",
+            Due::Reminder => "next_reminder_at",
+        },
+        one_at_a_time_by: None,
+        attempts: None,
     }
-    Ok(claimed)
 }
 
-/// Gives a claimed check-in back, to be looked at again at `later` (outside the person's send
-/// hours) or at once (`None`, the process is stopping).
-pub fn release(
-    conn: &mut AnyConnection,
-    due: Due,
-    id: &str,
-    owner: &str,
-    later: Option<NaiveDateTime>,
-) -> Result<(), StoreError> {
-    let target = checkins::table
-        .filter(checkins::id.eq(id))
-        .filter(checkins::lease_owner.eq(owner));
-    let free = (
-        checkins::lease_owner.eq(None::<String>),
-        checkins::lease_until.eq(None::<NaiveDateTime>),
-    );
-    match (due, later) {
-        (_, None) => diesel::update(target).set(free).execute(conn)?,
-        (Due::First, Some(at)) => diesel::update(target)
-            .set((free, checkins::due_at.eq(at)))
-            .execute(conn)?,
-        (Due::Reminder, Some(at)) => diesel::update(target)
-            .set((free, checkins::next_reminder_at.eq(Some(at))))
-            .execute(conn)?,
-    };
-    Ok(())
+/// The check-ins `ids` (claimed for sending), in the order asked.
+pub fn find_all(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<CheckinRow>, StoreError> {
+    let mut rows: Vec<CheckinRow> = checkins::table
+        .filter(checkins::id.eq_any(ids))
+        .select(CheckinRow::as_select())
+        .load(conn)?;
+    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+    Ok(rows)
 }
 
 /// Records the first email of a check-in; false unless it was still scheduled and held by

@@ -1,9 +1,10 @@
-//! The email outbox: rows written in the transaction that causes them, claimed by lease so
-//! that only one worker sends each, then marked sent or scheduled for another attempt.
+//! The email outbox: rows written in the transaction that causes them, then sent as jobs
+//! ([`QUEUE`]; the lease SQL is in [`super::jobs`]) and marked sent here.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::jobs::{Attempts, Queue};
 use super::profiles::Page;
 use super::schema::emails;
 use super::{AnyConnection, StoreError};
@@ -92,54 +93,28 @@ pub fn queue(
     Ok(())
 }
 
-/// Claims up to `batch` due emails for `owner` until `until`. Each claim is one conditional
-/// update, so when several workers race for a row exactly one of them gets it.
-pub fn claim_due(
-    conn: &mut AnyConnection,
-    owner: &str,
-    now: NaiveDateTime,
-    until: NaiveDateTime,
-    batch: i64,
-) -> Result<Vec<EmailRow>, StoreError> {
-    let due: Vec<String> = emails::table
-        .filter(emails::status.eq("queued"))
-        .filter(emails::next_attempt_at.le(now))
-        .filter(
-            emails::lease_until
-                .is_null()
-                .or(emails::lease_until.lt(now)),
-        )
-        .order((emails::next_attempt_at.asc(), emails::seq.asc()))
-        .limit(batch)
-        .select(emails::id)
+/// Emails as jobs: queued ones are claimed when their next attempt is due; failed attempts
+/// are counted, and the last one leaves the email `failed`.
+pub const QUEUE: Queue = Queue {
+    table: "emails",
+    ready: "queued",
+    due: "next_attempt_at",
+    one_at_a_time_by: None,
+    attempts: Some(Attempts {
+        count: "attempts",
+        last_error: "last_error",
+        dead: "failed",
+    }),
+};
+
+/// The emails `ids` (claimed for sending), in the order asked.
+pub fn find_all(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<EmailRow>, StoreError> {
+    let mut rows: Vec<EmailRow> = emails::table
+        .filter(emails::id.eq_any(ids))
+        .select(EmailRow::as_select())
         .load(conn)?;
-    let mut claimed = Vec::new();
-    for id in due {
-        let won = diesel::update(
-            emails::table
-                .filter(emails::id.eq(&id))
-                .filter(emails::status.eq("queued"))
-                .filter(
-                    emails::lease_until
-                        .is_null()
-                        .or(emails::lease_until.lt(now)),
-                ),
-        )
-        .set((
-            emails::lease_owner.eq(owner),
-            emails::lease_until.eq(Some(until)),
-        ))
-        .execute(conn)?;
-        if won == 1 {
-            claimed.push(
-                emails::table
-                    .filter(emails::id.eq(&id))
-                    .select(EmailRow::as_select())
-                    .first(conn)?,
-            );
-        }
-    }
-    Ok(claimed)
+    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+    Ok(rows)
 }
 
 /// Records a delivered email and forgets what it said: its bodies and its unsubscribe
@@ -168,49 +143,6 @@ pub fn mark_sent(
     ))
     .execute(conn)?;
     Ok(n == 1)
-}
-
-/// Records a failed attempt: try again at `retry_at`, or give up (`failed`) when `None`.
-pub fn mark_attempt_failed(
-    conn: &mut AnyConnection,
-    id: &str,
-    owner: &str,
-    error: &str,
-    retry_at: Option<NaiveDateTime>,
-) -> Result<(), StoreError> {
-    let target = emails::table
-        .filter(emails::id.eq(id))
-        .filter(emails::lease_owner.eq(owner));
-    let (status, next) = match retry_at {
-        Some(at) => ("queued", at),
-        None => ("failed", super::now()),
-    };
-    diesel::update(target)
-        .set((
-            emails::status.eq(status),
-            emails::attempts.eq(emails::attempts + 1),
-            emails::last_error.eq(Some(error)),
-            emails::next_attempt_at.eq(next),
-            emails::lease_owner.eq(None::<String>),
-            emails::lease_until.eq(None::<NaiveDateTime>),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Gives back an email claimed but not attempted (the worker is stopping).
-pub fn release(conn: &mut AnyConnection, id: &str, owner: &str) -> Result<(), StoreError> {
-    diesel::update(
-        emails::table
-            .filter(emails::id.eq(id))
-            .filter(emails::lease_owner.eq(owner)),
-    )
-    .set((
-        emails::lease_owner.eq(None::<String>),
-        emails::lease_until.eq(None::<NaiveDateTime>),
-    ))
-    .execute(conn)?;
-    Ok(())
 }
 
 pub fn find(conn: &mut AnyConnection, id: &str) -> Result<Option<EmailRow>, StoreError> {

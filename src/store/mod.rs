@@ -36,6 +36,7 @@ pub mod employment;
 mod error;
 pub mod flags;
 pub mod health;
+pub mod jobs;
 pub mod limits;
 pub mod matches;
 pub mod migrate;

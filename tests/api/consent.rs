@@ -11,8 +11,8 @@ use diesel::sql_types::{Nullable, Text};
 use serde_json::{Value, json};
 
 use crate::common::{
-    Backend, FAST_YEAR, TestApp, TestDb, browser_client, csrf_token_in, eventually, spawn,
-    spawn_with,
+    Backend, FAST_YEAR, TestApp, TestDb, browser_client, csrf_token_in, delivered, eventually,
+    spawn, spawn_with,
 };
 use crate::on_both_backends;
 
@@ -27,7 +27,8 @@ on_both_backends!(
 /// Every stored email's subject and both bodies, with its kind and recipients.
 async fn stored_emails(app: &TestApp) -> Vec<(String, String, String)> {
     use belong::store::schema::emails;
-    let rows: Vec<(String, String, String, String, String)> = app
+    type Row = (String, String, String, String, String, String);
+    let rows: Vec<Row> = app
         .app
         .db
         .run(|conn| {
@@ -39,14 +40,26 @@ async fn stored_emails(app: &TestApp) -> Vec<(String, String, String)> {
                     emails::subject,
                     emails::body_text,
                     emails::body_html,
+                    emails::message_id,
                 ))
                 .load(conn)
                 .map_err(StoreError::from)
         })
         .await
         .expect("read outbox");
+    let outbox = app.db.dir().join("outbox");
     rows.into_iter()
-        .map(|(kind, to, subject, text, html)| (kind, to, format!("{subject}\n{text}\n{html}")))
+        .map(|(kind, to, subject, text, html, message_id)| {
+            // A sent email keeps no body: read it as it was delivered.
+            let (text, html) = if text.is_empty() {
+                delivered(&outbox, &message_id)
+                    .map(|d| (d.text, d.html))
+                    .unwrap_or_default()
+            } else {
+                (text, html)
+            };
+            (kind, to, format!("{subject}\n{text}\n{html}"))
+        })
         .collect()
 }
 
@@ -82,7 +95,10 @@ async fn introduction(app: &TestApp, match_id: &str) -> String {
         std::fs::read_to_string(&file).ok()
     })
     .await;
-    format!("{subject}\n{text}\n{html}\n{eml}")
+    let decoded = delivered(&app.db.dir().join("outbox"), &message_id)
+        .map(|d| format!("{}\n{}", d.text, d.html))
+        .unwrap_or_default();
+    format!("{subject}\n{text}\n{html}\n{eml}\n{decoded}")
 }
 
 fn affinity_labels(app: &TestApp) -> Vec<String> {

@@ -276,3 +276,32 @@ async fn body_limit_is_configurable(backend: Backend) {
     body["notes"] = json!("short");
     assert_eq!(app.post_json("/api/v1/mentees", &body).await.0, 201);
 }
+
+/// A problem names its request, as the `X-Request-Id` header does, so an integrator's report
+/// leads to the service's log line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_problem_names_its_request() {
+    let app = spawn(Backend::Sqlite).await;
+    for (request, status) in [
+        (app.req(Method::GET, "/api/v1/mentees/not-a-uuid"), 404),
+        (app.client.get(app.url("/api/v1/mentees")), 401),
+        (app.client.get(app.url("/api/v1/nothing-here")), 404),
+        (
+            app.req(Method::POST, "/api/v1/mentees")
+                .header("content-type", "application/json")
+                .body("{"),
+            400,
+        ),
+    ] {
+        let response = request.send().await.expect("request");
+        assert_eq!(response.status().as_u16(), status);
+        let header = response
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .expect("X-Request-Id")
+            .to_string();
+        let problem: Value = response.json().await.expect("problem json");
+        assert_eq!(problem["request_id"], header.as_str(), "{problem}");
+    }
+}

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::common::{Backend, TestApp, TestDb, browser_client, csrf_token_in, spawn_with};
+use crate::common::{Backend, TestApp, TestDb, browser_client, open_form, spawn_with};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -22,15 +22,8 @@ const ROOMY_POOL: (&str, &str) = ("BELONG__SERVER__PASSWORD_HASHERS", "64");
 /// A browser on the sign-in page: its client (with the form cookie) and the form's token.
 async fn login_form(app: &TestApp) -> (reqwest::Client, String) {
     let client = browser_client();
-    let html = client
-        .get(app.url("/coordinator/login"))
-        .send()
-        .await
-        .expect("login page")
-        .text()
-        .await
-        .expect("html");
-    (client, csrf_token_in(&html))
+    let token = open_form(&client, &app.url("/coordinator/login")).await;
+    (client, token)
 }
 
 /// One answer to a sign-in: status, `Retry-After` in seconds, the page.

@@ -13,6 +13,7 @@ mod email;
 mod employment;
 mod errors;
 mod health;
+mod jobs;
 mod limits;
 mod matching;
 mod outcome_pages;

@@ -4,38 +4,11 @@
 
 use serde_json::json;
 
-use crate::common::{Backend, TestApp, TestDb, browser_client, csrf_token_in, spawn_with};
-use crate::console::make_coordinator;
+use crate::common::{Backend, TestApp, TestDb, browser_client, signed_in, spawn_with};
 use crate::on_both_backends;
 use crate::outcomes::{QUICK_STEPS, belonging_answers};
 
 on_both_backends!(the_outcomes_pages);
-
-/// A browser-like client signed in as a coordinator.
-async fn signed_in(app: &TestApp) -> reqwest::Client {
-    make_coordinator(app, "lead@example.org", "tea before the night shift");
-    let client = browser_client();
-    let html = client
-        .get(app.url("/coordinator/login"))
-        .send()
-        .await
-        .expect("login page")
-        .text()
-        .await
-        .expect("html");
-    let response = client
-        .post(app.url("/coordinator/login"))
-        .form(&[
-            ("csrf_token", csrf_token_in(&html).as_str()),
-            ("email", "lead@example.org"),
-            ("password", "tea before the night shift"),
-        ])
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(response.status(), 303);
-    client
-}
 
 async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String, String) {
     let response = client.get(app.url(path)).send().await.expect(path);

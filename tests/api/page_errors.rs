@@ -5,36 +5,10 @@
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
-use crate::common::{Backend, TestApp, TestDb, browser_client, csrf_token_in, spawn, spawn_with};
-use crate::console::make_coordinator;
+use crate::common::{Backend, TestDb, browser_client, open_form, signed_in, spawn, spawn_with};
 use crate::on_both_backends;
 
 on_both_backends!(an_internal_failure_is_a_500_page_with_a_request_id);
-
-async fn signed_in(app: &TestApp) -> reqwest::Client {
-    make_coordinator(app, "lead@example.org", "tea before the night shift");
-    let client = browser_client();
-    let html = client
-        .get(app.url("/coordinator/login"))
-        .send()
-        .await
-        .expect("login page")
-        .text()
-        .await
-        .expect("html");
-    let response = client
-        .post(app.url("/coordinator/login"))
-        .form(&[
-            ("csrf_token", csrf_token_in(&html).as_str()),
-            ("email", "lead@example.org"),
-            ("password", "tea before the night shift"),
-        ])
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(response.status(), 303);
-    client
-}
 
 async fn an_internal_failure_is_a_500_page_with_a_request_id(backend: Backend) {
     let app = spawn(backend).await;
@@ -73,21 +47,14 @@ async fn a_busy_database_is_a_503_page_with_retry_after() {
     let path = db.url.trim_start_matches("sqlite://").to_string();
     let app = spawn_with(db, &[("BELONG__DATABASE__SQLITE_BUSY_TIMEOUT_MS", "200")]).await;
     let client = browser_client();
-    let html = client
-        .get(app.url("/signup/mentee"))
-        .send()
-        .await
-        .expect("form")
-        .text()
-        .await
-        .expect("html");
+    let token = open_form(&client, &app.url("/signup/mentee")).await;
     // Another writer holds the database for longer than the service will wait.
     let mut holder = SqliteConnection::establish(&path).expect("open");
     holder.batch_execute("BEGIN IMMEDIATE").expect("lock");
     let response = client
         .post(app.url("/signup/mentee"))
         .form(&[
-            ("csrf_token", csrf_token_in(&html).as_str()),
+            ("csrf_token", token.as_str()),
             ("full_name", "Ana Souza"),
             ("email", "ana.souza@example.org"),
             ("profession", "registered_nurse"),

@@ -647,6 +647,51 @@ pub fn browser_client() -> reqwest::Client {
         .expect("client")
 }
 
+/// Opens a form page as a browser would (`client` keeps its cookie); the form's token.
+pub async fn open_form(client: &reqwest::Client, url: &str) -> String {
+    let html = client
+        .get(url)
+        .send()
+        .await
+        .expect("form page")
+        .text()
+        .await
+        .expect("html");
+    csrf_token_in(&html)
+}
+
+/// Signs in through the console's login form on the service at `base` (`http://host:port`);
+/// the answer to the POST.
+pub async fn sign_in_at(
+    client: &reqwest::Client,
+    base: &str,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    let token = open_form(client, &format!("{base}/coordinator/login")).await;
+    client
+        .post(format!("{base}/coordinator/login"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", email),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .expect("sign in")
+}
+
+/// A browser-like client signed in to `app`'s console as a coordinator made for it.
+pub async fn signed_in(app: &TestApp) -> reqwest::Client {
+    let (email, password) = ("lead@example.org", "tea before the night shift");
+    belong::app::coordinators::create(&app.app.db, email, "Programme Lead", password)
+        .expect("coordinator");
+    let client = browser_client();
+    let response = sign_in_at(&client, &app.url(""), email, password).await;
+    assert_eq!(response.status(), 303, "signed in");
+    client
+}
+
 /// The value of the first `csrf_token` field of a page.
 pub fn csrf_token_in(html: &str) -> String {
     html.split("name=\"csrf_token\" value=\"")

@@ -6,7 +6,7 @@ use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use crate::common::{
-    Backend, Process, TestDb, belong_command, browser_client, cli_token, csrf_token_in,
+    Backend, Process, TestDb, belong_command, browser_client, cli_token, sign_in_at,
 };
 
 fn run(db: &TestDb, args: &[&str]) -> Output {
@@ -134,24 +134,8 @@ fn create_coordinator(db: &TestDb, email: &str, password: &str) {
 }
 
 async fn sign_in(client: &reqwest::Client, p: &Process, email: &str, password: &str) -> u16 {
-    let html = client
-        .get(p.url("/coordinator/login"))
-        .send()
+    sign_in_at(client, &p.url(""), email, password)
         .await
-        .expect("form")
-        .text()
-        .await
-        .expect("html");
-    client
-        .post(p.url("/coordinator/login"))
-        .form(&[
-            ("csrf_token", csrf_token_in(&html).as_str()),
-            ("email", email),
-            ("password", password),
-        ])
-        .send()
-        .await
-        .expect("sign in")
         .status()
         .as_u16()
 }

@@ -1,261 +1,21 @@
-//! Request bodies for mentees and mentors: one table of fields drives both the parser and the
-//! OpenAPI schemas, so the documentation cannot drift from what is accepted.
+//! Request bodies for mentees and mentors: the domain's field table (`domain::fields`) reads
+//! them and describes them in the OpenAPI schemas, so the documentation cannot drift from what
+//! is accepted. Only `status`, which an update may carry, is read here.
 
 use serde_json::{Map, Value, json};
 use utoipa::openapi::schema::{AdditionalProperties, ArrayBuilder, ObjectBuilder, Schema, Type};
 use utoipa::openapi::{KnownFormat, RefOr, SchemaFormat};
 
 use crate::domain::field_error::FieldErrors;
-use crate::domain::input::{Field, MenteeInput, MentorInput, PersonInput};
-use crate::domain::profile::{MeetingPreference, MenteeStatus, MentorStatus, Shift};
-
-/// The JSON shape of a field.
-#[derive(Debug, Clone, Copy)]
-pub enum Shape {
-    Text { max: usize },
-    Email,
-    Code,
-    Codes,
-    Texts,
-    Choice(&'static [&'static str]),
-    Integer { min: i64, max: i64 },
-    Date,
-    Bool,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct FieldSpec {
-    pub name: &'static str,
-    pub shape: Shape,
-    /// Required when creating a profile.
-    pub required: bool,
-    pub doc: &'static str,
-}
-
-const fn spec(name: &'static str, shape: Shape, required: bool, doc: &'static str) -> FieldSpec {
-    FieldSpec {
-        name,
-        shape,
-        required,
-        doc,
-    }
-}
-
-const SHIFTS: &[&str] = &["day", "evening", "night", "rotating"];
-const MEETINGS: &[&str] = &["in_person", "virtual", "either"];
-
-pub const PERSON_FIELDS: &[FieldSpec] = &[
-    spec(
-        "full_name",
-        Shape::Text { max: 120 },
-        true,
-        "1–120 characters after trimming.",
-    ),
-    spec(
-        "email",
-        Shape::Email,
-        true,
-        "Stored lower-case; unique among mentees (or mentors).",
-    ),
-    spec(
-        "profession",
-        Shape::Code,
-        true,
-        "A profession code from the taxonomy.",
-    ),
-    spec(
-        "specialty",
-        Shape::Code,
-        true,
-        "A specialty code from the taxonomy.",
-    ),
-    spec("site", Shape::Code, true, "A site code from the taxonomy."),
-    spec(
-        "shift",
-        Shape::Choice(SHIFTS),
-        true,
-        "The shift mostly worked.",
-    ),
-    spec(
-        "languages",
-        Shape::Codes,
-        false,
-        "ISO 639-1 codes, e.g. [\"en\", \"pt\"].",
-    ),
-    spec(
-        "interests",
-        Shape::Texts,
-        false,
-        "Free-text interests, up to 20 of 60 characters.",
-    ),
-    spec(
-        "goals",
-        Shape::Codes,
-        false,
-        "Goal codes from the taxonomy.",
-    ),
-    spec(
-        "affinity_groups",
-        Shape::Codes,
-        false,
-        "Opt-in affinity group codes; only ever compared with another person who also opted in.",
-    ),
-    spec(
-        "share_affinity_with_partner",
-        Shape::Bool,
-        false,
-        "Consent to name a shared affinity group to the partner in the introduction email; \
-         a group is named only when both partners said yes. Defaults to false. Matching uses \
-         affinity groups either way.",
-    ),
-    spec(
-        "preferred_meeting",
-        Shape::Choice(MEETINGS),
-        false,
-        "Defaults to either.",
-    ),
-    spec(
-        "manager_email",
-        Shape::Email,
-        false,
-        "The person's manager, so they are never paired.",
-    ),
-    spec(
-        "notes",
-        Shape::Text { max: 2000 },
-        false,
-        "Up to 2000 characters.",
-    ),
-];
-
-pub const MENTEE_FIELDS: &[FieldSpec] = &[spec(
-    "start_date",
-    Shape::Date,
-    false,
-    "First day in the new role, YYYY-MM-DD.",
-)];
-
-pub const MENTOR_FIELDS: &[FieldSpec] = &[
-    spec(
-        "years_experience",
-        Shape::Integer { min: 0, max: 60 },
-        true,
-        "Whole years, 0–60.",
-    ),
-    spec(
-        "capacity",
-        Shape::Integer { min: 1, max: 10 },
-        false,
-        "Mentees at once, 1–10; defaults to matching.default_capacity.",
-    ),
-    spec(
-        "can_help_with",
-        Shape::Codes,
-        false,
-        "Goal codes the mentor can help with.",
-    ),
-    spec(
-        "certifications",
-        Shape::Texts,
-        false,
-        "Free-text certifications, up to 20.",
-    ),
-];
-
-/// Fields Belong sets itself.
-const READ_ONLY: &[&str] = &["id", "created_at", "updated_at", "active_mentees"];
+use crate::domain::fields::{self, ProfileInput, Shape};
+use crate::domain::input::{MenteeInput, MentorInput};
+use crate::domain::profile::{MenteeStatus, MentorStatus, ProfileKind};
 
 /// Whether a body creates a profile or updates one (where `status` may also be set).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Create,
     Update,
-}
-
-fn text(key: &str, value: Value, errors: &mut FieldErrors) -> Field<String> {
-    match value {
-        Value::Null => Field::Null,
-        Value::String(s) => Field::Value(s),
-        _ => {
-            errors.add(key, "must be a string");
-            Field::Absent
-        }
-    }
-}
-
-fn list(key: &str, value: Value, errors: &mut FieldErrors) -> Field<Vec<String>> {
-    match value {
-        Value::Null => Field::Null,
-        Value::Array(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for item in items {
-                match item {
-                    Value::String(s) => out.push(s),
-                    _ => {
-                        errors.add(key, "must be a list of strings");
-                        return Field::Absent;
-                    }
-                }
-            }
-            Field::Value(out)
-        }
-        _ => {
-            errors.add(key, "must be a list of strings");
-            Field::Absent
-        }
-    }
-}
-
-fn boolean(key: &str, value: Value, errors: &mut FieldErrors) -> Field<bool> {
-    match value {
-        Value::Null => Field::Null,
-        Value::Bool(b) => Field::Value(b),
-        _ => {
-            errors.add(key, "must be true or false");
-            Field::Absent
-        }
-    }
-}
-
-fn integer(key: &str, value: Value, errors: &mut FieldErrors) -> Field<i64> {
-    match value {
-        Value::Null => Field::Null,
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => Field::Value(i),
-            None => {
-                errors.add(key, "must be a whole number");
-                Field::Absent
-            }
-        },
-        _ => {
-            errors.add(key, "must be a number");
-            Field::Absent
-        }
-    }
-}
-
-/// Sets a shared field; false when `key` is not one.
-fn person_field(p: &mut PersonInput, key: &str, value: Value, errors: &mut FieldErrors) -> bool {
-    match key {
-        "full_name" => p.full_name = text(key, value, errors),
-        "email" => p.email = text(key, value, errors),
-        "profession" => p.profession = text(key, value, errors),
-        "specialty" => p.specialty = text(key, value, errors),
-        "site" => p.site = text(key, value, errors),
-        "shift" => p.shift = text(key, value, errors),
-        "languages" => p.languages = list(key, value, errors),
-        "interests" => p.interests = list(key, value, errors),
-        "goals" => p.goals = list(key, value, errors),
-        "affinity_groups" => p.affinity_groups = list(key, value, errors),
-        "share_affinity_with_partner" => {
-            p.share_affinity_with_partner = boolean(key, value, errors)
-        }
-        "preferred_meeting" => p.preferred_meeting = text(key, value, errors),
-        "manager_email" => p.manager_email = text(key, value, errors),
-        "notes" => p.notes = text(key, value, errors),
-        _ => return false,
-    }
-    true
 }
 
 /// The `status` of an update body, parsed with the kind's own status type.
@@ -266,7 +26,7 @@ fn status<S>(
     errors: &mut FieldErrors,
 ) -> Option<S> {
     if mode == Mode::Create {
-        errors.add("status", "is set by Belong; change it later with PATCH");
+        errors.add("status", fields::STATUS_ON_CREATE);
         return None;
     }
     match value {
@@ -278,71 +38,52 @@ fn status<S>(
     }
 }
 
-fn unknown(key: &str, noun: &str, errors: &mut FieldErrors) {
-    if READ_ONLY.contains(&key) {
-        errors.add(key, "is set by Belong and cannot be sent");
-    } else {
-        errors.add(key, format!("is not a field of a {noun}"));
-    }
+/// A body read with the field table; `status` is the only key beyond the fields.
+fn read<I: ProfileInput, S>(
+    body: Map<String, Value>,
+    mode: Mode,
+    parse: impl Fn(&str) -> Result<S, String>,
+) -> Result<(I, Option<S>), FieldErrors> {
+    let mut new_status = None;
+    let input = fields::from_json::<I>(body, |key, value, errors| {
+        if key != "status" {
+            return false;
+        }
+        new_status = status(value, mode, &parse, errors);
+        true
+    })?;
+    Ok((input, new_status))
 }
 
 pub fn mentee(
     body: Map<String, Value>,
     mode: Mode,
 ) -> Result<(MenteeInput, Option<MenteeStatus>), FieldErrors> {
-    let mut errors = FieldErrors::new();
-    let mut input = MenteeInput::default();
-    let mut new_status = None;
-    for (key, value) in body {
-        if person_field(&mut input.person, &key, value.clone(), &mut errors) {
-            continue;
-        }
-        match key.as_str() {
-            "start_date" => input.start_date = text(&key, value, &mut errors),
-            "status" => new_status = status(value, mode, MenteeStatus::parse, &mut errors),
-            _ => unknown(&key, "mentee", &mut errors),
-        }
-    }
-    errors.into_result((input, new_status))
+    read(body, mode, MenteeStatus::parse)
 }
 
 pub fn mentor(
     body: Map<String, Value>,
     mode: Mode,
 ) -> Result<(MentorInput, Option<MentorStatus>), FieldErrors> {
-    let mut errors = FieldErrors::new();
-    let mut input = MentorInput::default();
-    let mut new_status = None;
-    for (key, value) in body {
-        if person_field(&mut input.person, &key, value.clone(), &mut errors) {
-            continue;
-        }
-        match key.as_str() {
-            "years_experience" => input.years_experience = integer(&key, value, &mut errors),
-            "capacity" => input.capacity = integer(&key, value, &mut errors),
-            "can_help_with" => input.can_help_with = list(&key, value, &mut errors),
-            "certifications" => input.certifications = list(&key, value, &mut errors),
-            "status" => new_status = status(value, mode, MentorStatus::parse, &mut errors),
-            _ => unknown(&key, "mentor", &mut errors),
-        }
-    }
-    errors.into_result((input, new_status))
+    read(body, mode, MentorStatus::parse)
+}
+
+fn string(doc: &str) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(doc))
 }
 
 fn field_schema(shape: Shape, doc: &str) -> RefOr<Schema> {
-    let string = || {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .description(Some(doc))
-    };
     let schema: Schema = match shape {
-        Shape::Text { max } => string().max_length(Some(max)).into(),
-        Shape::Email => string()
+        Shape::Text { max_chars, .. } => string(doc).max_length(Some(max_chars)).into(),
+        Shape::Email => string(doc)
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
             .into(),
-        Shape::Code => string().pattern(Some("^[a-z][a-z0-9_]*$")).into(),
-        Shape::Choice(values) => string().enum_values(Some(values.iter().copied())).into(),
-        Shape::Date => string()
+        Shape::Code(_) => string(doc).pattern(Some("^[a-z][a-z0-9_]*$")).into(),
+        Shape::Choice(choices) => choice_schema(choices.values, doc),
+        Shape::Date => string(doc)
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
             .into(),
         Shape::Integer { min, max } => ObjectBuilder::new()
@@ -356,7 +97,7 @@ fn field_schema(shape: Shape, doc: &str) -> RefOr<Schema> {
             .default(Some(Value::Bool(false)))
             .description(Some(doc))
             .into(),
-        Shape::Codes | Shape::Texts => ArrayBuilder::new()
+        Shape::Codes(_) | Shape::Languages | Shape::Tags(_) => ArrayBuilder::new()
             .items(ObjectBuilder::new().schema_type(Type::String))
             .description(Some(doc))
             .into(),
@@ -364,17 +105,21 @@ fn field_schema(shape: Shape, doc: &str) -> RefOr<Schema> {
     RefOr::T(schema)
 }
 
-/// The JSON schema of a create or update body made of `parts`.
+fn choice_schema(values: &[&str], doc: &str) -> Schema {
+    string(doc).enum_values(Some(values.iter().copied())).into()
+}
+
+/// The JSON schema of a create or update body for `kind`.
 pub fn body_schema(
-    parts: &[&[FieldSpec]],
+    kind: ProfileKind,
     mode: Mode,
     statuses: &'static [&'static str],
 ) -> RefOr<Schema> {
     let mut object =
         ObjectBuilder::new().additional_properties(Some(AdditionalProperties::FreeForm(false)));
-    for field in parts.iter().flat_map(|p| p.iter()) {
-        object = object.property(field.name, field_schema(field.shape, field.doc));
-        if mode == Mode::Create && field.required {
+    for field in fields::of(kind) {
+        object = object.property(field.name, field_schema(field.shape, &field.doc()));
+        if mode == Mode::Create && field.required() {
             object = object.required(field.name);
         }
     }
@@ -382,7 +127,7 @@ pub fn body_schema(
         object = object
             .property(
                 "status",
-                field_schema(Shape::Choice(statuses), "The new status."),
+                RefOr::T(choice_schema(statuses, "The new status.")),
             )
             .description(Some(
                 "Any subset of the fields; null clears an optional field.",
@@ -397,14 +142,14 @@ pub const MENTOR_SETTABLE: &[&str] = &["active", "paused"];
 
 /// Marker types naming the body schemas in the OpenAPI document.
 macro_rules! body_schema_type {
-    ($name:ident, $parts:expr, $mode:expr, $statuses:expr, $example:expr) => {
+    ($name:ident, $kind:expr, $mode:expr, $statuses:expr, $example:expr) => {
         pub struct $name;
 
         impl utoipa::ToSchema for $name {}
 
         impl utoipa::PartialSchema for $name {
             fn schema() -> RefOr<Schema> {
-                let schema = body_schema($parts, $mode, $statuses);
+                let schema = body_schema($kind, $mode, $statuses);
                 match schema {
                     RefOr::T(Schema::Object(mut object)) => {
                         object.example = Some($example);
@@ -444,21 +189,21 @@ fn with(mut base: Value, extra: Value) -> Value {
 
 body_schema_type!(
     MenteeCreate,
-    &[PERSON_FIELDS, MENTEE_FIELDS],
+    ProfileKind::Mentee,
     Mode::Create,
     MENTEE_SETTABLE,
     with(example_person(), json!({"start_date": "2026-10-01"}))
 );
 body_schema_type!(
     MenteeUpdate,
-    &[PERSON_FIELDS, MENTEE_FIELDS],
+    ProfileKind::Mentee,
     Mode::Update,
     MENTEE_SETTABLE,
     json!({"shift": "day", "status": "withdrawn"})
 );
 body_schema_type!(
     MentorCreate,
-    &[PERSON_FIELDS, MENTOR_FIELDS],
+    ProfileKind::Mentor,
     Mode::Create,
     MENTOR_SETTABLE,
     with(
@@ -471,22 +216,11 @@ body_schema_type!(
 );
 body_schema_type!(
     MentorUpdate,
-    &[PERSON_FIELDS, MENTOR_FIELDS],
+    ProfileKind::Mentor,
     Mode::Update,
     MENTOR_SETTABLE,
     json!({"capacity": 3, "status": "paused"})
 );
-
-/// The allowed values of the enums, kept beside the domain's own lists (checked in tests).
-pub fn choice_lists() -> [(&'static [&'static str], Vec<&'static str>); 2] {
-    [
-        (SHIFTS, Shift::ALL.iter().map(|s| s.as_str()).collect()),
-        (
-            MEETINGS,
-            MeetingPreference::ALL.iter().map(|m| m.as_str()).collect(),
-        ),
-    ]
-}
 
 #[cfg(test)]
 mod tests {
@@ -494,11 +228,11 @@ mod tests {
 
     #[test]
     fn every_documented_field_is_parsed() {
-        for field in PERSON_FIELDS.iter().chain(MENTEE_FIELDS) {
+        for field in fields::of(ProfileKind::Mentee) {
             let body = Map::from_iter([(field.name.to_string(), Value::Null)]);
             assert!(mentee(body, Mode::Update).is_ok(), "mentee {}", field.name);
         }
-        for field in PERSON_FIELDS.iter().chain(MENTOR_FIELDS) {
+        for field in fields::of(ProfileKind::Mentor) {
             let body = Map::from_iter([(field.name.to_string(), Value::Null)]);
             assert!(mentor(body, Mode::Update).is_ok(), "mentor {}", field.name);
         }
@@ -518,9 +252,6 @@ mod tests {
 
     #[test]
     fn choices_match_the_domain() {
-        for (documented, domain) in choice_lists() {
-            assert_eq!(documented.to_vec(), domain);
-        }
         for s in MENTEE_SETTABLE {
             assert!(
                 MenteeStatus::parse(s).is_ok_and(|st| MenteeStatus::Waiting.change_to(st).is_ok())
@@ -538,5 +269,71 @@ mod tests {
         .expect("object");
         let errors = mentor(body, Mode::Create).expect_err("wrong types");
         assert_eq!(errors.iter().count(), 4);
+    }
+
+    fn schema_json<S: utoipa::PartialSchema>() -> Value {
+        serde_json::to_value(S::schema()).expect("serialisable")
+    }
+
+    /// The OpenAPI schemas state the domain's own limits, and document every field of the
+    /// table with its shape.
+    #[test]
+    fn schema_limits_are_the_domain_constants() {
+        use crate::domain::profile::{Capacity, MeetingPreference, Shift, YearsExperience};
+        use crate::domain::text::{FullName, Notes};
+        for mentee in [schema_json::<MenteeCreate>(), schema_json::<MenteeUpdate>()] {
+            let p = &mentee["properties"];
+            assert_eq!(p["full_name"]["maxLength"], json!(FullName::MAX_CHARS));
+            assert_eq!(p["notes"]["maxLength"], json!(Notes::MAX_CHARS));
+            assert_eq!(p["shift"]["enum"], json!(Shift::NAMES));
+            assert_eq!(
+                p["preferred_meeting"]["enum"],
+                json!(MeetingPreference::NAMES)
+            );
+            assert!(p.get("capacity").is_none());
+        }
+        for mentor in [schema_json::<MentorCreate>(), schema_json::<MentorUpdate>()] {
+            let p = &mentor["properties"];
+            assert_eq!(p["full_name"]["maxLength"], json!(FullName::MAX_CHARS));
+            assert_eq!(p["notes"]["maxLength"], json!(Notes::MAX_CHARS));
+            let bounds = |name: &str| (p[name]["minimum"].as_f64(), p[name]["maximum"].as_f64());
+            assert_eq!(
+                bounds("capacity"),
+                (Some(Capacity::MIN as f64), Some(Capacity::MAX as f64))
+            );
+            assert_eq!(
+                bounds("years_experience"),
+                (
+                    Some(YearsExperience::MIN as f64),
+                    Some(YearsExperience::MAX as f64)
+                )
+            );
+            let doc = p["capacity"]["description"].as_str().unwrap_or_default();
+            assert!(
+                doc.contains(&format!("{}–{}", Capacity::MIN, Capacity::MAX)),
+                "{doc}"
+            );
+        }
+        let create = schema_json::<MentorCreate>();
+        let required: Vec<&str> = create["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            required,
+            vec![
+                "full_name",
+                "email",
+                "profession",
+                "specialty",
+                "site",
+                "shift",
+                "years_experience"
+            ]
+        );
+        assert_eq!(
+            create["properties"].as_object().map(|o| o.len()),
+            Some(fields::of(ProfileKind::Mentor).count())
+        );
     }
 }

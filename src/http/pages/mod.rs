@@ -5,9 +5,7 @@ pub mod charts;
 pub mod checkin;
 pub mod console;
 pub mod csrf;
-pub mod health;
 pub mod limit;
-pub mod outcomes;
 pub mod privacy;
 pub mod render;
 pub mod signup;
@@ -19,8 +17,6 @@ use render::Page;
 /// Registers the page routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     console::routes(cfg);
-    outcomes::routes(cfg);
-    health::routes(cfg);
     cfg.route("/", web::get().to(home))
         .route("/static/belong.css", web::get().to(stylesheet))
         .route("/signup/thanks", web::get().to(signup::thanks))

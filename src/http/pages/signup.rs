@@ -1,5 +1,6 @@
-//! The sign-up forms: every field of the API, labels from the taxonomy, the same validation
-//! as the API, errors beside the fields and in a summary at the top, input kept.
+//! The sign-up forms: every field of the API (the domain's field table), labels from the
+//! taxonomy, the same reader and validation as the API, errors beside the fields and in a
+//! summary at the top, input kept.
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -10,9 +11,9 @@ use super::{csrf, limit};
 use crate::app::profiles::{self, Profile, SignUp};
 use crate::app::{App, AppError};
 use crate::domain::field_error::FieldErrors;
-use crate::domain::input::{Field, MenteeInput, MentorInput, PersonInput};
+use crate::domain::fields::{self, FieldSpec, Pairs, ProfileInput, Shape};
 use crate::domain::language;
-use crate::domain::profile::{MeetingPreference, Mentee, Mentor, ProfileKind, Shift};
+use crate::domain::profile::{Mentee, Mentor, ProfileKind};
 use crate::domain::taxonomy::CodeList;
 
 /// Languages shown as checkboxes; every other ISO 639-1 language is in a list below them.
@@ -20,7 +21,7 @@ const COMMON_LANGUAGES: &[&str] = &[
     "en", "es", "pt", "tl", "zh", "fr", "ar", "hi", "vi", "ko", "ru", "pl", "so", "ur", "yo",
 ];
 
-/// Submitted form values; lists arrive as repeated fields.
+/// Submitted form values, kept to show the form again; lists arrive as repeated fields.
 struct Values(Vec<(String, String)>);
 
 impl Values {
@@ -37,68 +38,6 @@ impl Values {
             .filter(|(k, v)| k == name && !v.trim().is_empty())
             .map(|(_, v)| v.clone())
             .collect()
-    }
-
-    /// Free-text lists may also be typed comma-separated into one box.
-    fn split(&self, name: &str) -> Vec<String> {
-        self.many(name)
-            .iter()
-            .flat_map(|v| v.split(',').map(|s| s.trim().to_string()))
-            .filter(|s| !s.is_empty())
-            .collect()
-    }
-
-    fn text(&self, name: &str) -> Field<String> {
-        self.one(name)
-            .map_or(Field::Absent, |v| Field::Value(v.to_string()))
-    }
-
-    fn person(&self) -> PersonInput {
-        PersonInput {
-            full_name: self.text("full_name"),
-            email: self.text("email"),
-            profession: self.text("profession"),
-            specialty: self.text("specialty"),
-            site: self.text("site"),
-            shift: self.text("shift"),
-            languages: Field::Value(self.many("languages")),
-            interests: Field::Value(self.split("interests")),
-            goals: Field::Value(self.many("goals")),
-            affinity_groups: Field::Value(self.many("affinity_groups")),
-            share_affinity_with_partner: Field::Value(
-                self.one("share_affinity_with_partner") == Some("yes"),
-            ),
-            preferred_meeting: self.text("preferred_meeting").filter_blank(),
-            manager_email: self.text("manager_email"),
-            notes: self.text("notes"),
-        }
-    }
-
-    /// A whole number from a text box; "" is absent, anything else not a number an error.
-    fn number(&self, name: &str, errors: &mut FieldErrors) -> Field<i64> {
-        match self.one(name).map(str::trim) {
-            None | Some("") => Field::Absent,
-            Some(text) => match text.parse::<i64>() {
-                Ok(n) => Field::Value(n),
-                Err(_) => {
-                    errors.add(name, "must be a whole number, e.g. 5");
-                    Field::Absent
-                }
-            },
-        }
-    }
-}
-
-trait BlankIsAbsent {
-    fn filter_blank(self) -> Self;
-}
-
-impl BlankIsAbsent for Field<String> {
-    fn filter_blank(self) -> Self {
-        match self {
-            Field::Value(v) if v.trim().is_empty() => Field::Absent,
-            other => other,
-        }
     }
 }
 
@@ -228,6 +167,150 @@ fn sentence(message: &str) -> String {
         .unwrap_or_default()
 }
 
+/// How the form asks for one field of the table, in its own words.
+struct Ask {
+    name: &'static str,
+    /// The field's own label when `None`.
+    label: Option<&'static str>,
+    /// May use `{min}`, `{max}` and `{items}` (the field's limits) and `{partner}`.
+    hint: Option<&'static str>,
+    autocomplete: Option<&'static str>,
+}
+
+enum Item {
+    Section(&'static str),
+    Field(Ask),
+}
+
+const fn ask(name: &'static str, label: &'static str, hint: Option<&'static str>) -> Item {
+    Item::Field(Ask {
+        name,
+        label: Some(label),
+        hint,
+        autocomplete: None,
+    })
+}
+
+const fn plain(name: &'static str, hint: Option<&'static str>) -> Item {
+    Item::Field(Ask {
+        name,
+        label: None,
+        hint,
+        autocomplete: None,
+    })
+}
+
+/// The order and wording of each form. Which fields exist, their shapes, whether they are
+/// required and their limits come from the field table (`domain::fields`); a test checks that
+/// every field of the table is asked for exactly once.
+fn layout(kind: ProfileKind) -> Vec<Item> {
+    let mut items = vec![
+        Item::Section("About you"),
+        Item::Field(Ask {
+            name: "full_name",
+            label: None,
+            hint: None,
+            autocomplete: Some("name"),
+        }),
+        Item::Field(Ask {
+            name: "email",
+            label: None,
+            hint: Some("We use it to introduce you and to check in now and then."),
+            autocomplete: Some("email"),
+        }),
+        plain("profession", None),
+        plain("specialty", None),
+        plain("site", None),
+        ask("shift", "Shift you mostly work", None),
+    ];
+    match kind {
+        ProfileKind::Mentee => items.push(ask(
+            "start_date",
+            "First day in your new role",
+            Some("Written like 2026-10-01. Leave empty if you are not sure yet."),
+        )),
+        ProfileKind::Mentor => items.extend([
+            ask(
+                "years_experience",
+                "Years of experience in your profession",
+                None,
+            ),
+            ask(
+                "capacity",
+                "How many newcomers could you mentor at once?",
+                Some("From {min} to {max}. Leave empty for the usual number."),
+            ),
+        ]),
+    }
+    items.push(ask(
+        "languages",
+        "Languages you speak",
+        Some("Choose every language you are comfortable speaking."),
+    ));
+    match kind {
+        ProfileKind::Mentee => items.extend([
+            Item::Section("What would help you"),
+            ask(
+                "goals",
+                "What would you like help with?",
+                Some("Choose as many as you like."),
+            ),
+        ]),
+        ProfileKind::Mentor => items.extend([
+            Item::Section("How you can help"),
+            ask(
+                "can_help_with",
+                "What could you help a newcomer with?",
+                Some("Choose as many as you like."),
+            ),
+            plain(
+                "certifications",
+                Some("Separate several with commas, e.g. CEN, TNCC."),
+            ),
+            ask(
+                "goals",
+                "Would you like to grow in any of these yourself?",
+                Some("Optional: mentors learn too."),
+            ),
+        ]),
+    }
+    items.extend([
+        plain("interests", Some("Anything you enjoy talking about, separated by commas: teaching, trauma care, running.")),
+        ask("preferred_meeting", "How would you like to meet?", None),
+        Item::Section("Optional, and only if you wish"),
+        ask(
+            "affinity_groups",
+            "Would you like to be paired with someone who shares one of these?",
+            Some("Entirely optional. We only ever compare this with someone who has also chosen to share it. It is kept with your details; when coordinators look at a pairing they see only that a shared group counted, not which one."),
+        ),
+        ask(
+            "share_affinity_with_partner",
+            "You may mention these to my {partner}",
+            Some("Only if you and your {partner} both tick this do we name a group you share in the email that introduces you. If you leave it unticked, we never tell them; it still helps us pair you."),
+        ),
+        ask(
+            "manager_email",
+            "Your manager's email",
+            Some("So that we never pair you with your own manager."),
+        ),
+        ask(
+            "notes",
+            "Anything else we should know?",
+            Some("Up to {max} characters, e.g. when you are easiest to reach."),
+        ),
+    ]);
+    items
+}
+
+/// A form text with the field's limits and the partner's role filled in.
+fn wording(spec: &FieldSpec, kind: ProfileKind, template: &str) -> String {
+    let partner = match kind {
+        ProfileKind::Mentee => "mentor",
+        ProfileKind::Mentor => "mentee",
+    };
+    spec.fill(template).replace("{partner}", partner)
+}
+
 fn fields(app: &App, kind: ProfileKind, values: &Values, errors: &FieldErrors) -> Vec<FieldView> {
     let t = &app.settings.taxonomy;
     let mut b = Builder {
@@ -235,182 +318,63 @@ fn fields(app: &App, kind: ProfileKind, values: &Values, errors: &FieldErrors) -
         errors,
         fields: Vec::new(),
     };
-    b.section("About you", None);
-    b.field("full_name", "text", "Full name", None, true)
-        .autocomplete = Some("name");
-    b.field(
-        "email",
-        "email",
-        "Work email",
-        Some("We use it to introduce you and to check in now and then."),
-        true,
-    )
-    .autocomplete = Some("email");
-    b.codes(
-        "profession",
-        "select",
-        "Profession",
-        None,
-        true,
-        &t.professions,
-    );
-    b.codes(
-        "specialty",
-        "select",
-        "Specialty or unit",
-        None,
-        true,
-        &t.specialties,
-    );
-    b.codes("site", "select", "Site", None, true, &t.sites);
-    let shifts = Shift::ALL
-        .iter()
-        .map(|s| (s.as_str().to_string(), s.label().to_string()))
-        .collect();
-    b.choices(
-        "shift",
-        "radios",
-        "Shift you mostly work",
-        None,
-        true,
-        shifts,
-    );
-    match kind {
-        ProfileKind::Mentee => {
-            b.field(
-                "start_date",
-                "date",
-                "First day in your new role",
-                Some("Written like 2026-10-01. Leave empty if you are not sure yet."),
-                false,
-            );
-        }
-        ProfileKind::Mentor => {
-            b.field(
-                "years_experience",
-                "number",
-                "Years of experience in your profession",
-                None,
-                true,
-            );
-            b.field(
-                "capacity",
-                "number",
-                "How many newcomers could you mentor at once?",
-                Some("From 1 to 10. Leave empty for the usual number."),
-                false,
-            );
+    for item in layout(kind) {
+        let ask = match item {
+            Item::Section(label) => {
+                b.section(label, None);
+                continue;
+            }
+            Item::Field(ask) => ask,
+        };
+        let Some(spec) = fields::find(kind, ask.name) else {
+            continue;
+        };
+        let label = wording(spec, kind, ask.label.unwrap_or(spec.label));
+        let hint = ask.hint.map(|h| wording(spec, kind, h));
+        let (name, hint, required) = (spec.name, hint.as_deref(), spec.required());
+        match spec.shape {
+            Shape::Code(list) => b.codes(name, "select", &label, hint, required, list.list(t)),
+            Shape::Codes(list) => b.codes(name, "checkboxes", &label, hint, required, list.list(t)),
+            Shape::Choice(choices) => {
+                let options = choices
+                    .values
+                    .iter()
+                    .map(|v| (v.to_string(), (choices.label)(v).unwrap_or(v).to_string()))
+                    .collect();
+                b.choices(name, "radios", &label, hint, required, options);
+            }
+            Shape::Languages => {
+                let chosen = values.many(name);
+                let option = |code: &str| OptionView {
+                    value: code.to_string(),
+                    label: language::name_of(code).unwrap_or(code).to_string(),
+                    checked: chosen.iter().any(|c| c == code),
+                };
+                let field = b.field(name, "languages", &label, hint, required);
+                field.options = COMMON_LANGUAGES.iter().map(|c| option(c)).collect();
+                let mut more: Vec<OptionView> = language::ALL
+                    .iter()
+                    .filter(|(code, _)| !COMMON_LANGUAGES.contains(code))
+                    .map(|(code, _)| option(code))
+                    .collect();
+                more.sort_by(|a, z| a.label.cmp(&z.label));
+                field.more = more;
+            }
+            shape => {
+                let input = match shape {
+                    Shape::Text {
+                        multiline: true, ..
+                    } => "textarea",
+                    Shape::Email => "email",
+                    Shape::Date => "date",
+                    Shape::Integer { .. } => "number",
+                    Shape::Bool => "checkbox",
+                    _ => "text",
+                };
+                b.field(name, input, &label, hint, required).autocomplete = ask.autocomplete;
+            }
         }
     }
-    let chosen = values.many("languages");
-    let option = |code: &str| OptionView {
-        value: code.to_string(),
-        label: language::name_of(code).unwrap_or(code).to_string(),
-        checked: chosen.iter().any(|c| c == code),
-    };
-    let field = b.field(
-        "languages",
-        "languages",
-        "Languages you speak",
-        Some("Choose every language you are comfortable speaking."),
-        false,
-    );
-    field.options = COMMON_LANGUAGES.iter().map(|c| option(c)).collect();
-    let mut more: Vec<OptionView> = language::ALL
-        .iter()
-        .filter(|(code, _)| !COMMON_LANGUAGES.contains(code))
-        .map(|(code, _)| option(code))
-        .collect();
-    more.sort_by(|a, z| a.label.cmp(&z.label));
-    field.more = more;
-
-    match kind {
-        ProfileKind::Mentee => {
-            b.section("What would help you", None);
-            b.codes(
-                "goals",
-                "checkboxes",
-                "What would you like help with?",
-                Some("Choose as many as you like."),
-                false,
-                &t.goals,
-            );
-        }
-        ProfileKind::Mentor => {
-            b.section("How you can help", None);
-            b.codes(
-                "can_help_with",
-                "checkboxes",
-                "What could you help a newcomer with?",
-                Some("Choose as many as you like."),
-                false,
-                &t.goals,
-            );
-            b.field(
-                "certifications",
-                "text",
-                "Certifications",
-                Some("Separate several with commas, e.g. CEN, TNCC."),
-                false,
-            );
-            b.codes(
-                "goals",
-                "checkboxes",
-                "Would you like to grow in any of these yourself?",
-                Some("Optional: mentors learn too."),
-                false,
-                &t.goals,
-            );
-        }
-    }
-    b.field("interests", "text", "Interests", Some("Anything you enjoy talking about, separated by commas: teaching, trauma care, running."), false);
-    let meetings = MeetingPreference::ALL
-        .iter()
-        .map(|m| (m.as_str().to_string(), m.label().to_string()))
-        .collect();
-    b.choices(
-        "preferred_meeting",
-        "radios",
-        "How would you like to meet?",
-        None,
-        false,
-        meetings,
-    );
-
-    b.section("Optional, and only if you wish", None);
-    b.codes(
-        "affinity_groups",
-        "checkboxes",
-        "Would you like to be paired with someone who shares one of these?",
-        Some("Entirely optional. We only ever compare this with someone who has also chosen to share it. It is kept with your details; when coordinators look at a pairing they see only that a shared group counted, not which one."),
-        false,
-        &t.affinity_groups,
-    );
-    let partner = match kind {
-        ProfileKind::Mentee => "mentor",
-        ProfileKind::Mentor => "mentee",
-    };
-    b.field(
-        "share_affinity_with_partner",
-        "checkbox",
-        &format!("You may mention these to my {partner}"),
-        Some(&format!("Only if you and your {partner} both tick this do we name a group you share in the email that introduces you. If you leave it unticked, we never tell them; it still helps us pair you.")),
-        false,
-    );
-    b.field(
-        "manager_email",
-        "email",
-        "Your manager's email",
-        Some("So that we never pair you with your own manager."),
-        false,
-    );
-    b.field(
-        "notes",
-        "textarea",
-        "Anything else we should know?",
-        Some("Up to 2000 characters, e.g. when you are easiest to reach."),
-        false,
-    );
     b.fields
 }
 
@@ -509,11 +473,7 @@ pub async fn mentee_submit(
     req: HttpRequest,
     body: web::Bytes,
 ) -> HttpResponse {
-    submit::<Mentee>(&app, &req, &body, |values, _| MenteeInput {
-        person: values.person(),
-        start_date: values.text("start_date"),
-    })
-    .await
+    submit::<Mentee>(&app, &req, &body).await
 }
 
 pub async fn mentor_submit(
@@ -521,22 +481,13 @@ pub async fn mentor_submit(
     req: HttpRequest,
     body: web::Bytes,
 ) -> HttpResponse {
-    submit::<Mentor>(&app, &req, &body, |values, errors| MentorInput {
-        person: values.person(),
-        years_experience: values.number("years_experience", errors),
-        capacity: values.number("capacity", errors),
-        can_help_with: Field::Value(values.many("can_help_with")),
-        certifications: Field::Value(values.split("certifications")),
-    })
-    .await
+    submit::<Mentor>(&app, &req, &body).await
 }
 
-async fn submit<P: Profile>(
-    app: &App,
-    req: &HttpRequest,
-    body: &[u8],
-    input: impl FnOnce(&Values, &mut FieldErrors) -> P::Input,
-) -> HttpResponse {
+async fn submit<P: Profile>(app: &App, req: &HttpRequest, body: &[u8]) -> HttpResponse
+where
+    P::Input: ProfileInput,
+{
     let page = Page::new(app);
     let kind = P::KIND;
     if let Err(retry_after) = limit::signup_post(app, req).await {
@@ -571,18 +522,19 @@ async fn submit<P: Profile>(
             "Open the form again",
         );
     }
-    let mut errors = FieldErrors::new();
-    let input = input(&values, &mut errors);
-    if !errors.is_empty() {
-        return render_form(
-            app,
-            req,
-            kind,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &values,
-            &errors,
-        );
-    }
+    let input = match fields::from_pairs::<P::Input>(&values.0, Pairs::Form) {
+        Ok(input) => input,
+        Err(errors) => {
+            return render_form(
+                app,
+                req,
+                kind,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &values,
+                &errors,
+            );
+        }
+    };
     // A new sign-up and an address already signed up are answered alike: the page must not
     // tell anyone whether a colleague has signed up (the person is told by email instead).
     match profiles::sign_up::<P>(app, input).await {
@@ -620,4 +572,69 @@ pub async fn thanks(app: web::Data<App>, req: HttpRequest) -> HttpResponse {
             mentor,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::profile::Capacity;
+    use crate::domain::text::Notes;
+
+    fn asks(kind: ProfileKind) -> Vec<Ask> {
+        layout(kind)
+            .into_iter()
+            .filter_map(|item| match item {
+                Item::Field(ask) => Some(ask),
+                Item::Section(_) => None,
+            })
+            .collect()
+    }
+
+    /// A field added to the table cannot be missing from a form, nor one asked for twice.
+    #[test]
+    fn each_form_asks_for_every_field_of_its_kind_once() {
+        for kind in [ProfileKind::Mentee, ProfileKind::Mentor] {
+            let mut asked: Vec<&str> = asks(kind).iter().map(|a| a.name).collect();
+            let mut table: Vec<&str> = fields::of(kind).map(|f| f.name).collect();
+            asked.sort_unstable();
+            table.sort_unstable();
+            assert_eq!(asked, table, "{}", kind.noun());
+        }
+    }
+
+    /// The numbers in the hints are the domain's own limits.
+    #[test]
+    fn hints_state_the_domain_limits() {
+        let hint = |kind, name: &str| {
+            let ask = asks(kind).into_iter().find(|a| a.name == name);
+            let spec = fields::find(kind, name);
+            match (ask.and_then(|a| a.hint), spec) {
+                (Some(h), Some(spec)) => wording(spec, kind, h),
+                _ => String::new(),
+            }
+        };
+        assert_eq!(
+            hint(ProfileKind::Mentor, "capacity"),
+            format!(
+                "From {} to {}. Leave empty for the usual number.",
+                Capacity::MIN,
+                Capacity::MAX
+            )
+        );
+        for kind in [ProfileKind::Mentee, ProfileKind::Mentor] {
+            assert!(
+                hint(kind, "notes").starts_with(&format!("Up to {} characters,", Notes::MAX_CHARS))
+            );
+            for ask in asks(kind) {
+                let spec = fields::find(kind, ask.name).expect("in the table");
+                for text in [ask.label, ask.hint].into_iter().flatten() {
+                    let filled = wording(spec, kind, text);
+                    assert!(!filled.contains('{'), "{}: {filled}", ask.name);
+                }
+            }
+        }
+        assert!(
+            hint(ProfileKind::Mentee, "share_affinity_with_partner").contains("your mentor both")
+        );
+    }
 }

@@ -1,5 +1,4 @@
-//! Pair health in the console: the flags to act on (acknowledge, resolve), a pair's health on
-//! the mentee's page, and re-matching a pair after a confirmation.
+//! Pair health: the flags to act on (acknowledge, resolve), and re-matching a pair once confirmed.
 
 use std::collections::HashMap;
 
@@ -8,60 +7,17 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use uuid::Uuid;
 
-use super::console::{ConsoleError, Form, Me, app_error, show_mentee};
-use super::render::Page;
+use super::errors::{ConsoleError, refusal};
+use super::form::Form;
+use super::people::show_mentee;
+use super::session::Me;
+use super::views::names;
 use crate::app::coordinators::SignedIn;
 use crate::app::flags::{self, Flag};
 use crate::app::{App, AppError, console, rematch};
-use crate::domain::health::{FlagStatus, Health, Resolution, Rule};
+use crate::domain::health::{FlagStatus, Resolution, Rule};
 use crate::domain::matches::MatchStatus;
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/coordinator/flags", web::get().to(list))
-        .route(
-            "/coordinator/flags/{id}/acknowledge",
-            web::post().to(acknowledge),
-        )
-        .route("/coordinator/flags/{id}/resolve", web::post().to(resolve))
-        .service(
-            web::resource("/coordinator/matches/{id}/rematch")
-                .route(web::get().to(confirm_rematch))
-                .route(web::post().to(do_rematch)),
-        );
-}
-
-pub const ROUTES: &[(&str, &[&str])] = &[
-    ("/coordinator/flags", &["GET"]),
-    ("/coordinator/flags/{id}/acknowledge", &["POST"]),
-    ("/coordinator/flags/{id}/resolve", &["POST"]),
-    ("/coordinator/matches/{id}/rematch", &["GET", "POST"]),
-];
-
-/// A pair's health on the mentee's page.
-pub struct Panel {
-    pub match_id: String,
-    pub code: &'static str,
-    pub label: &'static str,
-    /// (rule title, evidence) of each unresolved flag.
-    pub flags: Vec<(&'static str, String)>,
-}
-
-/// The health panel of a running match.
-pub async fn panel(app: &App, match_id: Uuid) -> Result<Panel, ConsoleError> {
-    let h = flags::pair_health(app, match_id).await.map_err(app_error)?;
-    let health = h.health.unwrap_or(Health::OnTrack);
-    Ok(Panel {
-        match_id: match_id.to_string(),
-        code: health.as_str(),
-        label: health.label(),
-        flags: h
-            .flags
-            .into_iter()
-            .filter(|f| f.status != FlagStatus::Resolved.as_str())
-            .map(|f| (Rule::parse(&f.rule).map_or("", Rule::title), f.evidence))
-            .collect(),
-    })
-}
+use crate::http::pages::render::Page;
 
 /// One flag as the list shows it.
 struct FlagLine {
@@ -175,16 +131,14 @@ async fn show(
     let status = FlagStatus::parse(&f.status).ok();
     let rule = Rule::parse(&f.rule).ok().map(|r| r.as_str().to_string());
     let match_id = Uuid::parse_str(&f.match_id).ok();
-    let list = flags::worklist(app, status, rule, match_id)
-        .await
-        .map_err(app_error)?;
-    let (open, acknowledged) = flags::waiting(app).await.map_err(app_error)?;
+    let list = flags::worklist(app, status, rule, match_id).await?;
+    let (open, acknowledged) = flags::waiting(app).await?;
     let ids: Vec<Uuid> = list
         .iter()
         .flat_map(|f| [&f.mentee_id, &f.mentor_id])
         .filter_map(|id| Uuid::parse_str(id).ok())
         .collect();
-    let names: HashMap<Uuid, String> = console::names(app, ids).await.map_err(app_error)?;
+    let names: HashMap<Uuid, String> = names(app, ids).await?;
     let name = |id: &str| {
         Uuid::parse_str(id)
             .ok()
@@ -254,7 +208,11 @@ async fn show(
     ))
 }
 
-async fn list(app: web::Data<App>, me: Me, req: HttpRequest) -> Result<HttpResponse, ConsoleError> {
+pub async fn list(
+    app: web::Data<App>,
+    me: Me,
+    req: HttpRequest,
+) -> Result<HttpResponse, ConsoleError> {
     show(&app, &me.0, filters(&req), StatusCode::OK, None, None).await
 }
 
@@ -274,25 +232,17 @@ fn kept_filters(form: &Form) -> Filters {
 }
 
 fn not_done(e: AppError) -> Result<String, ConsoleError> {
-    match e {
-        AppError::Conflict { message, .. } | AppError::NotFound(message) => {
-            Ok(format!("Not done: {message}."))
-        }
-        AppError::Validation(errors) => Ok(format!("Not done: {errors}.")),
-        e => Err(app_error(e)),
-    }
+    Ok(format!("Not done: {}.", refusal(e)?))
 }
 
-async fn acknowledge(
+pub async fn acknowledge(
     app: web::Data<App>,
-    me: Me,
+    form: Form,
     id: web::Path<String>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, ConsoleError> {
-    let form = Form::parse(&me.0, &body)?;
     let note = match Uuid::parse_str(&id) {
         Err(_) => "Not done: that flag no longer exists.".to_string(),
-        Ok(id) => match flags::acknowledge(&app, id, who(&me.0)).await {
+        Ok(id) => match flags::acknowledge(&app, id, who(&form.me)).await {
             Ok(f) => format!(
                 "Acknowledged: {}. Resolve it once you have acted.",
                 Rule::parse(&f.row.rule).map_or("", Rule::title)
@@ -302,7 +252,7 @@ async fn acknowledge(
     };
     show(
         &app,
-        &me.0,
+        &form.me,
         kept_filters(&form),
         StatusCode::OK,
         Some(note),
@@ -311,22 +261,28 @@ async fn acknowledge(
     .await
 }
 
-async fn resolve(
+pub async fn resolve(
     app: web::Data<App>,
-    me: Me,
+    form: Form,
     id: web::Path<String>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, ConsoleError> {
-    let form = Form::parse(&me.0, &body)?;
     let Ok(flag) = Uuid::parse_str(&id) else {
         let note = Some("Not done: that flag no longer exists.".to_string());
-        return show(&app, &me.0, kept_filters(&form), StatusCode::OK, note, None).await;
+        return show(
+            &app,
+            &form.me,
+            kept_filters(&form),
+            StatusCode::OK,
+            note,
+            None,
+        )
+        .await;
     };
     let typed = |k: &str| form.one(k).unwrap_or_default().to_string();
     let outcome = flags::resolve(
         &app,
         flag,
-        who(&me.0),
+        who(&form.me),
         form.one("resolution").map(str::to_string),
         form.one("note").map(str::to_string),
     )
@@ -359,7 +315,7 @@ async fn resolve(
         ),
         Err(e) => (StatusCode::OK, Some(not_done(e)?), None),
     };
-    show(&app, &me.0, kept_filters(&form), status, note, refused).await
+    show(&app, &form.me, kept_filters(&form), status, note, refused).await
 }
 
 #[derive(Template)]
@@ -386,7 +342,7 @@ async fn rematch_page(
     error: Option<String>,
 ) -> Result<HttpResponse, ConsoleError> {
     let page = Page::new(app);
-    let m = match console::find_match(app, id).await.map_err(app_error)? {
+    let m = match console::find_match(app, id).await? {
         Some(m) if m.status == MatchStatus::Approved => m,
         Some(m) => {
             return show_mentee(
@@ -410,12 +366,12 @@ async fn rematch_page(
             ));
         }
     };
-    let next = rematch::preview(app, id).await.map_err(app_error)?;
+    let next = rematch::preview(app, id).await?;
     let mut ids = vec![m.mentee_id, m.mentor_id];
     if let Ok(next) = next {
         ids.push(next);
     }
-    let names = console::names(app, ids).await.map_err(app_error)?;
+    let names = names(app, ids).await?;
     let name = |id: &Uuid| names.get(id).cloned().unwrap_or_else(|| "(erased)".into());
     Ok(page.html(
         status,
@@ -443,7 +399,7 @@ fn not_found(app: &App) -> HttpResponse {
     )
 }
 
-async fn confirm_rematch(
+pub async fn confirm_rematch(
     app: web::Data<App>,
     me: Me,
     id: web::Path<String>,
@@ -454,22 +410,19 @@ async fn confirm_rematch(
     }
 }
 
-async fn do_rematch(
+pub async fn do_rematch(
     app: web::Data<App>,
-    me: Me,
+    form: Form,
     id: web::Path<String>,
-    body: web::Bytes,
 ) -> Result<HttpResponse, ConsoleError> {
-    let form = Form::parse(&me.0, &body)?;
+    let me = &form.me;
     let Ok(id) = Uuid::parse_str(&id) else {
         return Ok(not_found(&app));
     };
     let reason = form.one("reason").unwrap_or_default().to_string();
-    match rematch::rematch(&app, id, Some(reason.clone()), me.0.name.clone()).await {
+    match rematch::rematch(&app, id, Some(reason.clone()), me.name.clone()).await {
         Ok(done) => {
-            let names = console::names(&app, vec![done.ended.mentor_id, done.proposal.mentor_id])
-                .await
-                .map_err(app_error)?;
+            let names = names(&app, [done.ended.mentor_id, done.proposal.mentor_id]).await?;
             let name = |id: &Uuid| names.get(id).cloned().unwrap_or_default();
             let note = format!(
                 "Re-matched: the match with {} has ended, and {} is proposed instead. \
@@ -477,7 +430,7 @@ async fn do_rematch(
                 name(&done.ended.mentor_id),
                 name(&done.proposal.mentor_id)
             );
-            show_mentee(&app, &me.0, done.ended.mentee_id, Some(note)).await
+            show_mentee(&app, me, done.ended.mentee_id, Some(note)).await
         }
         Err(AppError::Validation(errors)) => {
             let message = errors
@@ -487,7 +440,7 @@ async fn do_rematch(
                 .to_string();
             rematch_page(
                 &app,
-                &me.0,
+                me,
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 reason,
@@ -496,20 +449,18 @@ async fn do_rematch(
             .await
         }
         Err(AppError::NotFound(_)) => Ok(not_found(&app)),
-        Err(AppError::Conflict { message, .. }) => {
-            match console::find_match(&app, id).await.map_err(app_error)? {
-                Some(m) => {
-                    show_mentee(
-                        &app,
-                        &me.0,
-                        m.mentee_id,
-                        Some(format!("Not re-matched: {message}.")),
-                    )
-                    .await
-                }
-                None => Ok(not_found(&app)),
+        Err(AppError::Conflict { message, .. }) => match console::find_match(&app, id).await? {
+            Some(m) => {
+                show_mentee(
+                    &app,
+                    me,
+                    m.mentee_id,
+                    Some(format!("Not re-matched: {message}.")),
+                )
+                .await
             }
-        }
-        Err(e) => Err(app_error(e)),
+            None => Ok(not_found(&app)),
+        },
+        Err(e) => Err(e.into()),
     }
 }
