@@ -10,8 +10,10 @@ use uuid::Uuid;
 
 use super::{App, AppError};
 use crate::config::Settings;
+use crate::domain::checkin::{CheckinStatus, PlannedCheckin};
 use crate::domain::field_error::FieldErrors;
 use crate::domain::outbox::RetryPolicy;
+use crate::domain::page::Page;
 use crate::domain::profile::PersonDetails;
 use crate::domain::survey::{Answers, Question, Respondent, Value};
 use crate::email::checkin::{self as email, Invitation};
@@ -20,9 +22,23 @@ use crate::email::outbox::Queued;
 use crate::jobs::{Kind, Outcome, Pace, Queue};
 use crate::store::answers::{self, AnswerRow};
 use crate::store::checkins::{self as rows, CheckinRow, Due};
-use crate::store::profiles::{self, Page};
+use crate::store::profiles;
 use crate::store::{AnyConnection, StoreError, now, write_tx};
 
+/// A page of check-ins (of one match, in one status, when given), never with answers.
+pub async fn list_checkins(
+    app: &App,
+    match_id: Option<Uuid>,
+    status: Option<CheckinStatus>,
+    after: i64,
+    limit: i64,
+) -> Result<Page<PlannedCheckin>, AppError> {
+    let status = status.map(|s| s.as_str().to_string());
+    let page = list(app, match_id, status, after, limit).await?;
+    Ok(page.try_map(PlannedCheckin::try_from)?)
+}
+
+/// The same page as stored rows, as the console's mentee page still reads it.
 pub async fn list(
     app: &App,
     match_id: Option<Uuid>,

@@ -3,9 +3,10 @@
 use uuid::Uuid;
 
 use super::{App, AppError};
+use crate::domain::outbox::{Email, EmailStatus};
+use crate::domain::page::Page;
 use crate::store::emails::{self as rows, EmailRow};
 use crate::store::now;
-use crate::store::profiles::Page;
 
 /// How many emails are in each state.
 #[derive(Debug, Clone, Copy)]
@@ -15,6 +16,21 @@ pub struct Counts {
     pub failed: i64,
 }
 
+/// A page of emails (of one match, in one status, when given) and the counts across the
+/// whole outbox.
+pub async fn list_emails(
+    app: &App,
+    match_id: Option<Uuid>,
+    status: Option<EmailStatus>,
+    after: i64,
+    limit: i64,
+) -> Result<(Page<Email>, Counts), AppError> {
+    let status = status.map(|s| s.as_str().to_string());
+    let (page, counts) = list(app, match_id, status, after, limit).await?;
+    Ok((page.try_map(Email::try_from)?, counts))
+}
+
+/// The same page as stored rows, as the console's email list still reads it.
 pub async fn list(
     app: &App,
     match_id: Option<Uuid>,
@@ -40,7 +56,7 @@ pub async fn list(
 }
 
 /// Queues a failed email again, with a fresh set of attempts.
-pub async fn retry(app: &App, id: Uuid) -> Result<EmailRow, AppError> {
+pub async fn retry(app: &App, id: Uuid) -> Result<Email, AppError> {
     let row = app
         .db
         .run(move |conn| {
@@ -59,5 +75,5 @@ pub async fn retry(app: &App, id: Uuid) -> Result<EmailRow, AppError> {
         })
         .await?;
     app.outbox.ring();
-    Ok(row)
+    Ok(Email::try_from(row)?)
 }

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use super::{App, AppError};
-use crate::domain::employment::{self, EventInput, RawEvent};
+use crate::domain::employment::{self, EventInput, RawEvent, StoredEvent};
 use crate::domain::field_error::FieldErrors;
+use crate::domain::page::Page;
 use crate::store::employment::{self as rows, EventRow};
-use crate::store::profiles::Page;
 use crate::store::{AnyConnection, exclusive_tx, now};
 
 /// What became of a batch: every event is new, a correction, or already known.
@@ -233,12 +233,12 @@ pub async fn list(
     person_id: Option<Uuid>,
     after: i64,
     limit: i64,
-) -> Result<Page<EventRow>, AppError> {
+) -> Result<Page<StoredEvent>, AppError> {
     Ok(app
         .db
         .run(move |conn| {
             let person = person_id.map(|p| p.to_string());
-            rows::list(conn, person.as_deref(), after, limit)
+            rows::list(conn, person.as_deref(), after, limit)?.try_map(StoredEvent::try_from)
         })
         .await?)
 }

@@ -8,20 +8,51 @@ use uuid::Uuid;
 use super::{App, AppError};
 use crate::domain::field_error::FieldErrors;
 use crate::domain::health::{
-    FlagAction, FlagStatus, Health, Resolution, flag_transition, parse_note,
+    FlagAction, FlagStatus, Health, RaisedFlag, Resolution, Rule, flag_transition, parse_note,
 };
 use crate::domain::matches::{Match, MatchStatus};
+use crate::domain::page::Page;
 use crate::store::flags::{self as rows, Filter, FlagRow, health_tx};
-use crate::store::profiles::Page;
 use crate::store::{AnyConnection, StoreError, health as facts, matches, now};
 
-/// A flag with its pair and the pair's health (`None` once the match no longer runs).
+/// A flag as stored, with its pair and the pair's health, as the console pages still read
+/// it; the API reads [`PairFlag`].
 #[derive(Debug, Clone)]
 pub struct Flag {
     pub row: FlagRow,
     pub health: Option<Health>,
     pub mentee_id: String,
     pub mentor_id: String,
+}
+
+/// A flag with its pair and the pair's health (`None` once the match no longer runs).
+#[derive(Debug, Clone)]
+pub struct PairFlag {
+    pub flag: RaisedFlag,
+    pub health: Option<Health>,
+    pub mentee_id: String,
+    pub mentor_id: String,
+}
+
+impl TryFrom<Flag> for PairFlag {
+    type Error = AppError;
+
+    fn try_from(f: Flag) -> Result<Self, AppError> {
+        Ok(PairFlag {
+            flag: RaisedFlag::try_from(f.row)?,
+            health: f.health,
+            mentee_id: f.mentee_id,
+            mentor_id: f.mentor_id,
+        })
+    }
+}
+
+/// Which flags a list holds.
+#[derive(Debug, Clone, Default)]
+pub struct FlagFilter {
+    pub status: Option<FlagStatus>,
+    pub rule: Option<Rule>,
+    pub match_id: Option<Uuid>,
 }
 
 /// The pair health of the matches behind these flags.
@@ -55,13 +86,19 @@ fn with_health(conn: &mut AnyConnection, rows: Vec<FlagRow>) -> Result<Vec<Flag>
         .collect())
 }
 
+/// A page of flags in the order they were raised.
 pub async fn list(
     app: &App,
-    filter: Filter,
+    filter: FlagFilter,
     after: i64,
     limit: i64,
-) -> Result<Page<Flag>, AppError> {
-    Ok(app
+) -> Result<Page<PairFlag>, AppError> {
+    let filter = Filter {
+        status: filter.status.map(|s| s.as_str().to_string()),
+        rule: filter.rule.map(|r| r.as_str().to_string()),
+        match_id: filter.match_id.map(|m| m.to_string()),
+    };
+    let page = app
         .db
         .run(move |conn| {
             let page = rows::list(conn, &filter, after, limit)?;
@@ -70,7 +107,8 @@ pub async fn list(
                 next_after: page.next_after,
             })
         })
-        .await?)
+        .await?;
+    page.try_map(PairFlag::try_from)
 }
 
 /// For the console: unresolved flags first (open, then acknowledged), newest first in each,
@@ -110,6 +148,21 @@ pub async fn worklist(
         .await?)
 }
 
+/// [`worklist`], with the flags parsed.
+pub async fn worklist_flags(
+    app: &App,
+    status: Option<FlagStatus>,
+    rule: Option<Rule>,
+    match_id: Option<Uuid>,
+) -> Result<Vec<PairFlag>, AppError> {
+    let rule = rule.map(|r| r.as_str().to_string());
+    worklist(app, status, rule, match_id)
+        .await?
+        .into_iter()
+        .map(PairFlag::try_from)
+        .collect()
+}
+
 /// Open first, then acknowledged, then resolved.
 fn rank(status: &str) -> u8 {
     match FlagStatus::parse(status) {
@@ -126,6 +179,27 @@ pub struct PairHealth {
     pub flags: Vec<FlagRow>,
 }
 
+/// A match, its health while it runs, and all its flags (unresolved first).
+pub struct MatchHealth {
+    pub m: Match,
+    pub health: Option<Health>,
+    pub flags: Vec<RaisedFlag>,
+}
+
+pub async fn match_health(app: &App, match_id: Uuid) -> Result<MatchHealth, AppError> {
+    let h = pair_health(app, match_id).await?;
+    Ok(MatchHealth {
+        m: h.m,
+        health: h.health,
+        flags: h
+            .flags
+            .into_iter()
+            .map(RaisedFlag::try_from)
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+/// The same, with the flags as stored rows, as the console's health panel still reads them.
 pub async fn pair_health(app: &App, match_id: Uuid) -> Result<PairHealth, AppError> {
     app.db
         .run(move |conn| {
@@ -164,6 +238,22 @@ fn no_flag(id: Uuid) -> AppError {
 /// Open → acknowledged (again: no change). `by` says who, for the record.
 pub async fn acknowledge(app: &App, id: Uuid, by: String) -> Result<Flag, AppError> {
     decide(app, id, FlagAction::Acknowledge, by, None, None).await
+}
+
+/// [`acknowledge`], with the flag parsed.
+pub async fn acknowledge_flag(app: &App, id: Uuid, by: String) -> Result<PairFlag, AppError> {
+    acknowledge(app, id, by).await?.try_into()
+}
+
+/// [`resolve`], with the flag parsed.
+pub async fn resolve_flag(
+    app: &App,
+    id: Uuid,
+    by: String,
+    resolution: Option<String>,
+    note: Option<String>,
+) -> Result<PairFlag, AppError> {
+    resolve(app, id, by, resolution, note).await?.try_into()
 }
 
 /// Resolves an open or acknowledged flag with a coordinator's resolution and note.

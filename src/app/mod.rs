@@ -69,6 +69,13 @@ impl AppError {
     }
 }
 
+impl App {
+    /// Whether the database answers a trivial statement: the service's health.
+    pub async fn database_answers(&self) -> Result<(), StoreError> {
+        self.db.run(crate::store::ping).await
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {

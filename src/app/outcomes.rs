@@ -252,6 +252,11 @@ pub async fn retention(app: &App, cohort: Option<Month>) -> Result<retention::Re
     Ok(retention::report(&spells, now().date(), cohort, min_cell))
 }
 
+/// Today in UTC, the day retention counts up to.
+pub fn today() -> chrono::NaiveDate {
+    now().date()
+}
+
 fn cohorts_of(months: impl Iterator<Item = Month>) -> Vec<Month> {
     let mut all: Vec<Month> = months.collect();
     all.sort();

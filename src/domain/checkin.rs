@@ -2,6 +2,9 @@
 
 use chrono::{DateTime, Months, Utc};
 
+use super::profile::text_enum;
+use super::survey::Respondent;
+
 /// An ISO 8601 duration as the steps use it: `P14D`, `P3M`, `P1Y`, `P2W`, `PT5S`, `P1MT2H`…
 /// Months and years are calendar months (1 March + P1M = 1 April).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,6 +202,37 @@ impl SendWindow {
             .find(|t| *t > at)
             .unwrap_or(at)
     }
+}
+
+text_enum!(
+    /// Where a check-in stands: planned, emailed, answered, past its link's expiry, or
+    /// cancelled with its match.
+    CheckinStatus {
+        Scheduled = "scheduled",
+        Sent = "sent",
+        Answered = "answered",
+        Expired = "expired",
+        Cancelled = "cancelled",
+    }
+);
+
+/// One person's check-in at one step of a match, as planned and followed (never its
+/// answers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedCheckin {
+    pub id: String,
+    pub match_id: String,
+    pub person_id: String,
+    pub role: Respondent,
+    pub step: String,
+    pub due_at: DateTime<Utc>,
+    pub status: CheckinStatus,
+    pub answered_at: Option<DateTime<Utc>>,
+    /// When the first email went out.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// When its links stop working.
+    pub expires_at: Option<DateTime<Utc>>,
+    pub reminders_sent: i32,
 }
 
 #[cfg(test)]

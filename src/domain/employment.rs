@@ -1,12 +1,13 @@
 //! Employment events from the HR system: a hire, a transfer inside the organisation, or a
 //! leaving (voluntary or not). They feed first-year retention.
 
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::email::EmailAddress;
 use super::field_error::FieldErrors;
 use super::outcomes::retention::Event;
+use super::survey::Respondent;
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,6 +183,18 @@ pub fn parse(raw: &RawEvent, today: NaiveDate) -> Result<EventInput, FieldErrors
         }),
         _ => Err(errors),
     }
+}
+
+/// An event as stored, about a person on file (`person_id` is `None` once they are erased).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub id: String,
+    pub person_id: Option<String>,
+    pub role: Respondent,
+    pub kind: Kind,
+    pub voluntary: Option<bool>,
+    pub occurred_on: NaiveDate,
+    pub created_at: DateTime<Utc>,
 }
 
 #[cfg(test)]

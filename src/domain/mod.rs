@@ -16,6 +16,7 @@ pub mod matches;
 pub mod matching;
 pub mod outbox;
 pub mod outcomes;
+pub mod page;
 pub mod password;
 pub mod profile;
 pub mod role;

@@ -1,6 +1,35 @@
-//! When to try an email again: exponential backoff with jitter, and when to give up.
+//! The outbox: the emails as coordinators see them, when to try one again (exponential
+//! backoff with jitter), and when to give up.
 
 use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::profile::text_enum;
+
+text_enum!(
+    /// Where an email stands: waiting for its next attempt, delivered, or given up on.
+    EmailStatus { Queued = "queued", Sent = "sent", Failed = "failed" }
+);
+
+/// One email in the outbox and how its delivery went (never its body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    pub id: String,
+    /// What the email is for (`proposal`, `checkin`, `health_digest`…).
+    pub kind: String,
+    pub match_id: Option<String>,
+    /// The recipients' addresses.
+    pub to: Vec<String>,
+    pub subject: String,
+    pub status: EmailStatus,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    /// When the next attempt is due, while the email is queued.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+}
 
 /// The retry policy of the outbox.
 #[derive(Debug, Clone, Copy)]

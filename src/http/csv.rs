@@ -12,92 +12,104 @@ pub struct Record {
 }
 
 /// Splits a CSV text into records: comma-separated fields, optionally in double quotes (a
-/// quote inside is doubled), rows ending in LF or CRLF, a leading byte-order mark ignored.
+/// quote inside is doubled), rows ending in LF, CRLF or CR, a leading byte-order mark ignored.
 /// The error names the row where a quoted field never ends.
 pub fn read(text: &str) -> Result<Vec<Record>, (usize, String)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut records = Vec::new();
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut started_quoted_at = 0;
-    let mut chars = text.chars().peekable();
-    let mut at_line_start = true;
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                other => field.push(other),
-            }
-            continue;
-        }
-        at_line_start = false;
-        match c {
-            '"' if field.is_empty() => {
-                quoted = true;
-                started_quoted_at = records.len() + 1;
-            }
-            ',' => fields.push(std::mem::take(&mut field)),
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => {
-                fields.push(std::mem::take(&mut field));
-                records.push(Record {
-                    row: records.len() + 1,
-                    fields: std::mem::take(&mut fields),
-                });
-                at_line_start = true;
-            }
-            other => field.push(other),
-        }
-    }
-    if quoted {
-        return Err((
-            started_quoted_at,
-            "a quoted field is never closed with \"".into(),
-        ));
-    }
-    if !at_line_start {
-        fields.push(field);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records: Vec<Record> = Vec::new();
+    // Rows as a spreadsheet numbers them: every line break starts a row (blank lines too,
+    // which the reader skips), except those inside a quoted cell.
+    let (mut read_up_to, mut breaks_before, mut breaks_in_cells) = (0, 0, 0);
+    let mut last_start = 0;
+    for record in reader.records() {
+        let record = record.map_err(|e| (records.len() + 1, format!("cannot be read: {e}")))?;
+        // The reader's position is where it began to look: before the line breaks it skipped.
+        let from = record
+            .position()
+            .map_or(read_up_to, |p| p.byte() as usize)
+            .clamp(read_up_to, text.len());
+        let start = text[from..]
+            .find(|c| c != '\r' && c != '\n')
+            .map_or(text.len(), |i| from + i);
+        breaks_before += line_breaks(&text[read_up_to..start]);
+        read_up_to = start;
+        last_start = start;
         records.push(Record {
-            row: records.len() + 1,
-            fields,
+            row: breaks_before - breaks_in_cells + 1,
+            fields: record.iter().map(str::to_string).collect(),
         });
+        breaks_in_cells += record.iter().map(line_breaks).sum::<usize>();
+    }
+    if let Some(last) = records.last()
+        && ends_inside_quotes(&text[last_start..])
+    {
+        return Err((last.row, "a quoted field is never closed with \"".into()));
     }
     Ok(records)
 }
 
-/// A CSV text from a header and rows. Cells are quoted where needed; a text cell that a
-/// spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or a carriage return, as
-/// OWASP lists them) is prefixed with `'`; a number such as `-1.5` stays a number.
-pub fn write(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
-    let mut out = String::new();
-    let line = |out: &mut String, cells: &mut dyn Iterator<Item = String>| {
-        let cells: Vec<String> = cells.map(|c| cell(&c)).collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
-    };
-    line(&mut out, &mut header.iter().map(|h| h.to_string()));
-    for row in rows {
-        line(&mut out, &mut row.into_iter());
-    }
-    out
+/// Line breaks in a text, a CRLF counting once.
+fn line_breaks(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
 }
 
-fn cell(value: &str) -> String {
-    let value =
-        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.parse::<f64>().is_err() {
-            format!("'{value}")
-        } else {
-            value.to_string()
-        };
-    if value.contains([',', '"', '\n', '\r']) || value.starts_with(' ') || value.ends_with(' ') {
-        format!("\"{}\"", value.replace('"', "\"\""))
+/// Whether the record that starts this text opens a quoted field it never closes. The
+/// reader takes such a field to the end of the file; a spreadsheet user needs to hear of it.
+fn ends_inside_quotes(record: &str) -> bool {
+    let (mut quoted, mut field_start) = (false, true);
+    let mut chars = record.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, _) => {}
+            (false, '"') if field_start => {
+                quoted = true;
+                field_start = false;
+            }
+            (false, ',') => field_start = true,
+            (false, '\n' | '\r') => return false,
+            (false, _) => field_start = false,
+        }
+    }
+    quoted
+}
+
+/// A CSV text from a header and rows, lines ending in CRLF. Cells are quoted where needed; a
+/// text cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or a
+/// carriage return, as OWASP lists them) is prefixed with `'`; a number such as `-1.5` stays
+/// a number.
+pub fn write(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .flexible(true)
+        .from_writer(Vec::new());
+    // Writing to memory fails only when memory runs out.
+    let _ = writer.write_record(header.iter().map(|h| guard(h)));
+    for row in rows {
+        let _ = writer.write_record(row.iter().map(|c| guard(c)));
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The formula guard: a `'` before a text cell that a spreadsheet would run.
+fn guard(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.parse::<f64>().is_err() {
+        format!("'{value}")
     } else {
-        value
+        value.to_string()
     }
 }
 
@@ -171,6 +183,25 @@ mod tests {
             Err((2, "a quoted field is never closed with \"".into()))
         );
         assert!(read("").expect("empty").is_empty());
+    }
+
+    #[test]
+    fn rows_are_numbered_as_a_spreadsheet_shows_them() {
+        let records = read("a\n\nb\rc\r\n\"x\ny\",z\nw").expect("valid");
+        let rows: Vec<usize> = records
+            .iter()
+            .filter(|r| r.fields.iter().any(|f| !f.is_empty()))
+            .map(|r| r.row)
+            .collect();
+        assert_eq!(
+            rows,
+            [1, 3, 4, 5, 6],
+            "blank lines count, a break inside quotes does not"
+        );
+        assert_eq!(
+            read("a,b\nc,\"d\n\"\"e\nf"),
+            Err((2, "a quoted field is never closed with \"".into()))
+        );
     }
 
     #[test]

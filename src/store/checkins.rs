@@ -8,6 +8,8 @@ use super::jobs::Queue;
 use super::profiles::Page;
 use super::schema::{checkin_links, checkins, reminder_optouts};
 use super::{AnyConnection, StoreError};
+use crate::domain::checkin::{CheckinStatus, PlannedCheckin};
+use crate::domain::survey::Respondent;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = checkins)]
@@ -299,4 +301,26 @@ pub fn forget_person(conn: &mut AnyConnection, person_id: &str) -> Result<(), St
     diesel::delete(reminder_optouts::table.filter(reminder_optouts::person_id.eq(person_id)))
         .execute(conn)?;
     Ok(())
+}
+
+impl TryFrom<CheckinRow> for PlannedCheckin {
+    type Error = StoreError;
+
+    fn try_from(r: CheckinRow) -> Result<Self, StoreError> {
+        Ok(PlannedCheckin {
+            role: Respondent::parse(&r.role)
+                .ok_or_else(|| StoreError::Corrupt(format!("checkins.role \"{}\"", r.role)))?,
+            status: CheckinStatus::parse(&r.status)
+                .map_err(|e| StoreError::Corrupt(format!("checkins.status: {e}")))?,
+            id: r.id,
+            match_id: r.match_id,
+            person_id: r.person_id,
+            step: r.step,
+            due_at: r.due_at.and_utc(),
+            answered_at: r.answered_at.map(|t| t.and_utc()),
+            sent_at: r.sent_at.map(|t| t.and_utc()),
+            expires_at: r.expires_at.map(|t| t.and_utc()),
+            reminders_sent: r.reminders_sent,
+        })
+    }
 }

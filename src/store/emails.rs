@@ -8,6 +8,7 @@ use super::jobs::{Attempts, Queue};
 use super::profiles::Page;
 use super::schema::emails;
 use super::{AnyConnection, StoreError};
+use crate::domain::outbox::{Email, EmailStatus};
 
 /// An email to queue.
 pub struct NewEmail<'a> {
@@ -301,4 +302,32 @@ pub fn count_for_match(conn: &mut AnyConnection, match_id: &str) -> Result<i64, 
         .filter(emails::match_id.eq(match_id))
         .count()
         .get_result(conn)?)
+}
+
+impl TryFrom<EmailRow> for Email {
+    type Error = StoreError;
+
+    fn try_from(r: EmailRow) -> Result<Self, StoreError> {
+        #[derive(serde::Deserialize)]
+        struct To {
+            email: String,
+        }
+        let status = EmailStatus::parse(&r.status)
+            .map_err(|e| StoreError::Corrupt(format!("emails.status: {e}")))?;
+        // Erasure empties the list; anything else unreadable shows no recipient, as before.
+        let to: Vec<To> = serde_json::from_str(&r.recipients).unwrap_or_default();
+        Ok(Email {
+            id: r.id,
+            kind: r.kind,
+            match_id: r.match_id,
+            to: to.into_iter().map(|t| t.email).collect(),
+            subject: r.subject,
+            status,
+            attempts: r.attempts,
+            last_error: r.last_error,
+            sent_at: r.sent_at.map(|t| t.and_utc()),
+            created_at: r.created_at.and_utc(),
+            next_attempt_at: (status == EmailStatus::Queued).then(|| r.next_attempt_at.and_utc()),
+        })
+    }
 }

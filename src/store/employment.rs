@@ -7,6 +7,8 @@ use diesel::prelude::*;
 use super::profiles::Page;
 use super::schema::{employment_events, profiles};
 use super::{AnyConnection, StoreError};
+use crate::domain::employment::{Kind, StoredEvent};
+use crate::domain::survey::Respondent;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = employment_events)]
@@ -153,4 +155,23 @@ pub fn mentee_hires_and_leavings(conn: &mut AnyConnection) -> Result<Vec<SpellEv
             employment_events::occurred_on,
         ))
         .load(conn)?)
+}
+
+impl TryFrom<EventRow> for StoredEvent {
+    type Error = StoreError;
+
+    fn try_from(r: EventRow) -> Result<Self, StoreError> {
+        Ok(StoredEvent {
+            role: Respondent::parse(&r.role).ok_or_else(|| {
+                StoreError::Corrupt(format!("employment_events.role \"{}\"", r.role))
+            })?,
+            kind: Kind::parse(&r.event)
+                .map_err(|e| StoreError::Corrupt(format!("employment_events.event {e}")))?,
+            id: r.id,
+            person_id: r.person_id,
+            voluntary: r.voluntary,
+            occurred_on: r.occurred_on,
+            created_at: r.created_at.and_utc(),
+        })
+    }
 }

@@ -12,7 +12,8 @@ use diesel::prelude::*;
 use super::profiles::Page;
 use super::schema::risk_flags;
 use super::{AnyConnection, StoreError, write_tx};
-use crate::domain::health::{FlagStatus, Resolution};
+use crate::domain::health::{FlagStatus, RaisedFlag, Resolution, Rule, Severity};
+use crate::domain::survey::Respondent;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = risk_flags)]
@@ -366,4 +367,89 @@ pub fn newest(
         Some(r) => base.filter(risk_flags::rule.eq(r)).load(conn)?,
         None => base.load(conn)?,
     })
+}
+
+impl TryFrom<FlagRow> for RaisedFlag {
+    type Error = StoreError;
+
+    fn try_from(r: FlagRow) -> Result<Self, StoreError> {
+        let corrupt = |column: &str| {
+            let column = column.to_string();
+            move |e: String| StoreError::Corrupt(format!("risk_flags.{column}: {e}"))
+        };
+        let role = match r.role.as_deref() {
+            None => None,
+            Some(role) => Some(
+                Respondent::parse(role)
+                    .ok_or_else(|| corrupt("role")(format!("\"{role}\" is not a role")))?,
+            ),
+        };
+        let resolution = match r.resolution.as_deref() {
+            None => None,
+            Some(res) => Some(Resolution::parse(res).map_err(corrupt("resolution"))?),
+        };
+        Ok(RaisedFlag {
+            rule: Rule::parse(&r.rule).map_err(corrupt("rule"))?,
+            severity: Severity::parse(&r.severity).map_err(corrupt("severity"))?,
+            status: FlagStatus::parse(&r.status).map_err(corrupt("status"))?,
+            role,
+            resolution,
+            id: r.id,
+            match_id: r.match_id,
+            person_id: r.person_id,
+            evidence: r.evidence,
+            raised_at: r.raised_at.and_utc(),
+            acknowledged_at: r.acknowledged_at.map(|t| t.and_utc()),
+            acknowledged_by: r.acknowledged_by,
+            resolved_at: r.resolved_at.map(|t| t.and_utc()),
+            resolved_by: r.resolved_by,
+            note: r.note,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(status: &str, rule: &str) -> FlagRow {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 25)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .expect("a time");
+        FlagRow {
+            seq: 1,
+            id: "f".into(),
+            match_id: "m".into(),
+            person_id: None,
+            role: None,
+            rule: rule.into(),
+            severity: "warning".into(),
+            evidence: String::new(),
+            basis: String::new(),
+            flag_key: String::new(),
+            open_key: None,
+            status: status.into(),
+            raised_at: at,
+            updated_at: at,
+            acknowledged_at: None,
+            acknowledged_by: None,
+            resolved_at: None,
+            resolved_by: None,
+            resolution: None,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn stored_texts_parse_and_unknown_ones_are_corrupt() {
+        let flag = RaisedFlag::try_from(row("acknowledged", "poor_fit")).expect("parses");
+        assert_eq!(flag.status, FlagStatus::Acknowledged);
+        assert_eq!(flag.rule, Rule::PoorFit);
+        for (status, rule) in [("closed", "poor_fit"), ("open", "poor_fits")] {
+            assert!(matches!(
+                RaisedFlag::try_from(row(status, rule)),
+                Err(StoreError::Corrupt(_))
+            ));
+        }
+    }
 }

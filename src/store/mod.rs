@@ -69,6 +69,12 @@ pub fn database_now(conn: &mut AnyConnection) -> Result<chrono::NaiveDateTime, S
     Ok(at.trunc_subsecs(6))
 }
 
+/// Whether the database answers a trivial statement.
+pub fn ping(conn: &mut AnyConnection) -> Result<(), StoreError> {
+    use diesel::connection::SimpleConnection;
+    Ok(conn.batch_execute("SELECT 1")?)
+}
+
 /// The current time as stored: UTC, truncated to microseconds (what PostgreSQL keeps).
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::SubsecRound;

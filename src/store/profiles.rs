@@ -8,6 +8,8 @@ use super::schema::profiles;
 use super::{AnyConnection, StoreError};
 use crate::domain::email::EmailAddress;
 use crate::domain::language::Language;
+/// Paging is the domain's; the store's list functions keep finding it here.
+pub use crate::domain::page::Page;
 use crate::domain::profile::{
     Capacity, MeetingPreference, Mentee, MenteeDetails, MenteeId, MenteeStatus, Mentor,
     MentorDetails, MentorId, MentorStatus, PersonDetails, ProfileKind, Shift, YearsExperience,
@@ -364,36 +366,6 @@ pub fn erase(
     ))
     .execute(conn)?;
     Ok(changed == 1)
-}
-
-/// One page of a list, in insertion order, after position `after`.
-pub struct Page<T> {
-    pub items: Vec<T>,
-    /// The position of the last item, when there may be more.
-    pub next_after: Option<i64>,
-}
-
-impl<T> Page<T> {
-    /// A page from up to `limit + 1` rows read in order: the extra row only tells that
-    /// there is more.
-    pub fn from_rows<R>(
-        mut rows: Vec<R>,
-        limit: i64,
-        position: impl Fn(&R) -> i64,
-        convert: impl FnMut(R) -> Result<T, StoreError>,
-    ) -> Result<Page<T>, StoreError> {
-        let more = rows.len() as i64 > limit;
-        rows.truncate(limit as usize);
-        let next_after = if more {
-            rows.last().map(&position)
-        } else {
-            None
-        };
-        Ok(Page {
-            items: rows.into_iter().map(convert).collect::<Result<_, _>>()?,
-            next_after,
-        })
-    }
 }
 
 fn list_rows(

@@ -8,11 +8,11 @@ use utoipa::ToSchema;
 
 use super::views::Page;
 use crate::app::{App, checkins};
+use crate::domain::checkin::{CheckinStatus, PlannedCheckin};
 use crate::domain::cursor::Cursor;
 use crate::http::auth::Coordinator;
 use crate::http::problem::{ApiError, Problem};
 use crate::http::query::{ListQuery, one_of};
-use crate::store::checkins::CheckinRow;
 
 const STATUSES: [&str; 5] = ["scheduled", "sent", "answered", "expired", "cancelled"];
 
@@ -37,20 +37,20 @@ pub struct CheckinView {
     pub reminders_sent: i32,
 }
 
-impl From<&CheckinRow> for CheckinView {
-    fn from(r: &CheckinRow) -> Self {
+impl From<&PlannedCheckin> for CheckinView {
+    fn from(c: &PlannedCheckin) -> Self {
         CheckinView {
-            id: r.id.clone(),
-            match_id: r.match_id.clone(),
-            person_id: r.person_id.clone(),
-            role: r.role.clone(),
-            step: r.step.clone(),
-            due_at: r.due_at.and_utc(),
-            status: r.status.clone(),
-            answered_at: r.answered_at.map(|t| t.and_utc()),
-            sent_at: r.sent_at.map(|t| t.and_utc()),
-            expires_at: r.expires_at.map(|t| t.and_utc()),
-            reminders_sent: r.reminders_sent,
+            id: c.id.clone(),
+            match_id: c.match_id.clone(),
+            person_id: c.person_id.clone(),
+            role: c.role.as_str().to_string(),
+            step: c.step.clone(),
+            due_at: c.due_at,
+            status: c.status.as_str().to_string(),
+            answered_at: c.answered_at,
+            sent_at: c.sent_at,
+            expires_at: c.expires_at,
+            reminders_sent: c.reminders_sent,
         }
     }
 }
@@ -74,8 +74,10 @@ pub async fn list(
     _: Coordinator,
     req: HttpRequest,
 ) -> Result<web::Json<Page<CheckinView>>, ApiError> {
-    let q = ListQuery::parse_for_matches(&req, one_of(&STATUSES))?;
-    let page = checkins::list(
+    let q = ListQuery::parse_for_matches(&req, |s| {
+        one_of(&STATUSES)(s).and_then(|s| CheckinStatus::parse(&s))
+    })?;
+    let page = checkins::list_checkins(
         &app,
         q.match_id,
         q.status,

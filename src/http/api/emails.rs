@@ -9,12 +9,11 @@ use uuid::Uuid;
 use crate::app::App;
 use crate::app::emails;
 use crate::domain::cursor::Cursor;
+use crate::domain::outbox::{Email, EmailStatus};
 use crate::domain::role::Role;
-use crate::email::message::Recipient;
 use crate::http::auth::{Caller, Coordinator};
 use crate::http::problem::{ApiError, Problem};
 use crate::http::query::{ListQuery, one_of};
-use crate::store::emails::EmailRow;
 
 /// One email and how its delivery went.
 #[derive(Debug, Serialize, ToSchema)]
@@ -35,20 +34,19 @@ pub struct EmailView {
     pub next_attempt_at: Option<DateTime<Utc>>,
 }
 
-impl From<&EmailRow> for EmailView {
-    fn from(r: &EmailRow) -> Self {
-        let to: Vec<Recipient> = serde_json::from_str(&r.recipients).unwrap_or_default();
+impl From<&Email> for EmailView {
+    fn from(e: &Email) -> Self {
         EmailView {
-            id: r.id.clone(),
-            match_id: r.match_id.clone(),
-            to: to.into_iter().map(|r| r.email).collect(),
-            subject: r.subject.clone(),
-            status: r.status.clone(),
-            attempts: r.attempts,
-            last_error: r.last_error.clone(),
-            sent_at: r.sent_at.map(|t| t.and_utc()),
-            created_at: r.created_at.and_utc(),
-            next_attempt_at: (r.status == "queued").then(|| r.next_attempt_at.and_utc()),
+            id: e.id.clone(),
+            match_id: e.match_id.clone(),
+            to: e.to.clone(),
+            subject: e.subject.clone(),
+            status: e.status.as_str().to_string(),
+            attempts: e.attempts,
+            last_error: e.last_error.clone(),
+            sent_at: e.sent_at,
+            created_at: e.created_at,
+            next_attempt_at: e.next_attempt_at,
         }
     }
 }
@@ -94,8 +92,10 @@ pub async fn list(
     caller: Caller,
     req: HttpRequest,
 ) -> Result<web::Json<EmailPage>, ApiError> {
-    let q = ListQuery::parse_for_matches(&req, one_of(&STATUSES))?;
-    let (page, counts) = emails::list(
+    let q = ListQuery::parse_for_matches(&req, |s| {
+        one_of(&STATUSES)(s).and_then(|s| EmailStatus::parse(&s))
+    })?;
+    let (page, counts) = emails::list_emails(
         &app,
         q.match_id,
         q.status,

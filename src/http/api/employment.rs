@@ -13,14 +13,13 @@ use super::views::Page;
 use crate::app::App;
 use crate::app::employment::{self, FieldName, Received};
 use crate::domain::cursor::Cursor;
-use crate::domain::employment::{FIELDS, RawEvent};
+use crate::domain::employment::{FIELDS, RawEvent, StoredEvent};
 use crate::domain::field_error::FieldErrors;
 use crate::http::auth::Caller;
 use crate::http::csv;
 use crate::http::feed::Feed;
 use crate::http::problem::{ApiError, Problem};
 use crate::http::query::{MAX_LIMIT, pairs};
-use crate::store::employment::EventRow;
 
 /// One employment event as sent (JSON). Give `person_id` or `email` (or both, naming the
 /// same person).
@@ -70,16 +69,16 @@ pub struct EmploymentEventView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<&EventRow> for EmploymentEventView {
-    fn from(r: &EventRow) -> Self {
+impl From<&StoredEvent> for EmploymentEventView {
+    fn from(e: &StoredEvent) -> Self {
         EmploymentEventView {
-            id: r.id.clone(),
-            person_id: r.person_id.clone().unwrap_or_default(),
-            role: r.role.clone(),
-            event: r.event.clone(),
-            voluntary: r.voluntary,
-            occurred_on: r.occurred_on,
-            created_at: r.created_at.and_utc(),
+            id: e.id.clone(),
+            person_id: e.person_id.clone().unwrap_or_default(),
+            role: e.role.as_str().to_string(),
+            event: e.kind.as_str().to_string(),
+            voluntary: e.voluntary,
+            occurred_on: e.occurred_on,
+            created_at: e.created_at,
         }
     }
 }

@@ -14,17 +14,16 @@ use uuid::Uuid;
 
 use super::matching::{MatchView, fields, id_in_path};
 use super::views::Page;
-use crate::app::flags::{self, Flag};
+use crate::app::flags::{self, FlagFilter, PairFlag};
 use crate::app::{App, rematch};
 
 use crate::domain::cursor::Cursor;
 use crate::domain::field_error::FieldErrors;
-use crate::domain::health::{FlagStatus, Rule};
+use crate::domain::health::{FlagStatus, RaisedFlag, Rule};
 use crate::http::auth::{Coordinator, NamedCoordinator};
 use crate::http::body::JsonObject;
 use crate::http::problem::{ApiError, Problem};
 use crate::http::query::{self, DEFAULT_LIMIT, MAX_LIMIT};
-use crate::store::flags::{Filter, FlagRow};
 
 /// An early warning on a running pair, and what coordinators did about it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -67,34 +66,34 @@ pub struct FlagView {
     pub note: Option<String>,
 }
 
-fn view(row: &FlagRow, pair: (&str, &str), health: Option<&'static str>) -> FlagView {
+fn view(flag: &RaisedFlag, pair: (&str, &str), health: Option<&'static str>) -> FlagView {
     FlagView {
-        id: row.id.clone(),
-        match_id: row.match_id.clone(),
+        id: flag.id.clone(),
+        match_id: flag.match_id.clone(),
         mentee_id: pair.0.to_string(),
         mentor_id: pair.1.to_string(),
-        person_id: row.person_id.clone(),
-        role: row.role.clone(),
-        rule: row.rule.clone(),
-        title: Rule::parse(&row.rule).map_or("", Rule::title),
-        severity: row.severity.clone(),
+        person_id: flag.person_id.clone(),
+        role: flag.role.map(|r| r.as_str().to_string()),
+        rule: flag.rule.as_str().to_string(),
+        title: flag.rule.title(),
+        severity: flag.severity.as_str().to_string(),
         health,
-        evidence: row.evidence.clone(),
-        status: row.status.clone(),
-        raised_at: row.raised_at.and_utc(),
-        acknowledged_at: row.acknowledged_at.map(|t| t.and_utc()),
-        acknowledged_by: row.acknowledged_by.clone(),
-        resolved_at: row.resolved_at.map(|t| t.and_utc()),
-        resolved_by: row.resolved_by.clone(),
-        resolution: row.resolution.clone(),
-        note: row.note.clone(),
+        evidence: flag.evidence.clone(),
+        status: flag.status.as_str().to_string(),
+        raised_at: flag.raised_at,
+        acknowledged_at: flag.acknowledged_at,
+        acknowledged_by: flag.acknowledged_by.clone(),
+        resolved_at: flag.resolved_at,
+        resolved_by: flag.resolved_by.clone(),
+        resolution: flag.resolution.map(|r| r.as_str().to_string()),
+        note: flag.note.clone(),
     }
 }
 
-impl From<&Flag> for FlagView {
-    fn from(f: &Flag) -> Self {
+impl From<&PairFlag> for FlagView {
+    fn from(f: &PairFlag) -> Self {
         view(
-            &f.row,
+            &f.flag,
             (&f.mentee_id, &f.mentor_id),
             f.health.map(|h| h.as_str()),
         )
@@ -102,30 +101,20 @@ impl From<&Flag> for FlagView {
 }
 
 /// The list query: `status`, `rule`, `match_id`, `limit`, `cursor`.
-fn list_query(req: &HttpRequest) -> Result<(Filter, u32, i64), ApiError> {
+fn list_query(req: &HttpRequest) -> Result<(FlagFilter, u32, i64), ApiError> {
     let mut errors = FieldErrors::new();
-    let mut filter = Filter::default();
+    let mut filter = FlagFilter::default();
     let (mut limit, mut after) = (DEFAULT_LIMIT, 0);
     for (key, value) in query::pairs(req)? {
         match key.as_str() {
-            "status" => {
-                filter.status = errors
-                    .check("status", FlagStatus::parse(&value))
-                    .map(|s| s.as_str().to_string())
-            }
-            "rule" => {
-                filter.rule = errors
-                    .check("rule", Rule::parse(&value))
-                    .map(|r| r.as_str().to_string())
-            }
+            "status" => filter.status = errors.check("status", FlagStatus::parse(&value)),
+            "rule" => filter.rule = errors.check("rule", Rule::parse(&value)),
             "match_id" => {
-                filter.match_id = errors
-                    .check(
-                        "match_id",
-                        Uuid::parse_str(value.trim())
-                            .map_err(|_| "must be a match id (UUID)".to_string()),
-                    )
-                    .map(|id| id.to_string())
+                filter.match_id = errors.check(
+                    "match_id",
+                    Uuid::parse_str(value.trim())
+                        .map_err(|_| "must be a match id (UUID)".to_string()),
+                )
             }
             "limit" => {
                 if let Some(n) = errors.check(
@@ -204,7 +193,7 @@ pub async fn acknowledge(
 ) -> Result<web::Json<FlagView>, ApiError> {
     let id = flag_id(&id)?;
     Ok(web::Json(FlagView::from(
-        &flags::acknowledge(&app, id, who.0).await?,
+        &flags::acknowledge_flag(&app, id, who.0).await?,
     )))
 }
 
@@ -247,7 +236,7 @@ pub async fn resolve(
     let note = text_field(&body, "note", &mut errors);
     errors.into_result(()).map_err(ApiError::Validation)?;
     Ok(web::Json(FlagView::from(
-        &flags::resolve(&app, id, who.0, resolution, note).await?,
+        &flags::resolve_flag(&app, id, who.0, resolution, note).await?,
     )))
 }
 
@@ -280,7 +269,7 @@ pub async fn match_health(
     id: web::Path<String>,
 ) -> Result<web::Json<HealthView>, ApiError> {
     let id = id_in_path(&id, "match")?;
-    let h = flags::pair_health(&app, id).await?;
+    let h = flags::match_health(&app, id).await?;
     let health = h.health.map(|h| h.as_str());
     let (mentee, mentor) = (h.m.mentee_id.to_string(), h.m.mentor_id.to_string());
     Ok(web::Json(HealthView {

@@ -3,12 +3,10 @@
 use std::time::Duration;
 
 use actix_web::{HttpResponse, get, web};
-use diesel::connection::SimpleConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::app::App;
-use crate::store::StoreError;
 
 #[derive(Serialize, ToSchema)]
 pub struct Health {
@@ -27,9 +25,7 @@ pub struct Health {
 )]
 #[get("/health")]
 pub async fn health(app: web::Data<App>) -> HttpResponse {
-    let ping = app
-        .db
-        .run(|conn| conn.batch_execute("SELECT 1").map_err(StoreError::from));
+    let ping = app.database_answers();
     match tokio::time::timeout(Duration::from_secs(3), ping).await {
         Ok(Ok(())) => HttpResponse::Ok().json(Health { status: "ok" }),
         Ok(Err(e)) => {

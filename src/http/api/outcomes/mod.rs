@@ -13,7 +13,6 @@ use crate::domain::field_error::FieldErrors;
 use crate::http::auth::Coordinator;
 use crate::http::csv;
 use crate::http::problem::{ApiError, Problem};
-use crate::store::now;
 use query::OutcomesQuery;
 use views::{BelongingView, CommentsView, QuestionsView, ResponseRatesView, RetentionView};
 
@@ -158,7 +157,7 @@ pub async fn retention(
 ) -> Result<HttpResponse, ApiError> {
     let q = parse(&req, &["cohort"])?;
     let report = outcomes::retention(&app, q.cohort).await?;
-    let view = RetentionView::new(&report, &app.settings, q.cohort, now().date());
+    let view = RetentionView::new(&report, &app.settings, q.cohort, outcomes::today());
     Ok(answer(&q, &view, "retention.csv", tables::retention))
 }
 
