@@ -201,7 +201,7 @@ fn token(app: &crate::app::App, command: TokenCommand) -> Result<(), String> {
                     [
                         t.id,
                         t.name,
-                        t.role,
+                        t.role.to_string(),
                         when(Some(t.created_at)),
                         when(t.last_used_at),
                         when(t.expires_at),
@@ -299,7 +299,7 @@ fn coordinator(app: &crate::app::App, command: CoordinatorCommand) -> Result<(),
 }
 
 /// A stored time for people: `2026-12-04 16:38 UTC`, or `-` when there is none.
-fn when(at: Option<chrono::NaiveDateTime>) -> String {
+fn when(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
     at.map_or_else(
         || "-".into(),
         |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),

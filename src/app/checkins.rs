@@ -33,26 +33,20 @@ pub async fn list_checkins(
     after: i64,
     limit: i64,
 ) -> Result<Page<PlannedCheckin>, AppError> {
-    let status = status.map(|s| s.as_str().to_string());
-    let page = list(app, match_id, status, after, limit).await?;
-    Ok(page.try_map(PlannedCheckin::try_from)?)
-}
-
-/// The same page as stored rows, as the console's mentee page still reads it.
-pub async fn list(
-    app: &App,
-    match_id: Option<Uuid>,
-    status: Option<String>,
-    after: i64,
-    limit: i64,
-) -> Result<Page<CheckinRow>, AppError> {
-    Ok(app
+    let page = app
         .db
         .run(move |conn| {
             let match_id = match_id.map(|m| m.to_string());
-            rows::list(conn, match_id.as_deref(), status.as_deref(), after, limit)
+            rows::list(
+                conn,
+                match_id.as_deref(),
+                status.map(|s| s.as_str()),
+                after,
+                limit,
+            )
         })
-        .await?)
+        .await?;
+    Ok(page.try_map(PlannedCheckin::try_from)?)
 }
 
 /// Check-ins as jobs on [`crate::jobs`]: the first email of each check-in when it falls due,

@@ -7,7 +7,7 @@ use argon2::Argon2;
 use argon2::password_hash::PasswordHasher;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{Duration, NaiveDateTime};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use rand::RngCore;
 
 use super::{App, AppError, limits, tokens};
@@ -179,9 +179,32 @@ pub async fn logout(app: &App, cookie: &str) -> Result<(), AppError> {
         .await?)
 }
 
+/// A console login as listed, with its live sessions counted.
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub email: String,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub sessions: i64,
+}
+
+impl From<LoginRow> for Login {
+    fn from(l: LoginRow) -> Self {
+        Login {
+            email: l.email,
+            name: l.name,
+            created_at: l.created_at.and_utc(),
+            disabled_at: l.disabled_at.map(|at| at.and_utc()),
+            sessions: l.sessions,
+        }
+    }
+}
+
 /// Every login, for `belong coordinator list`.
-pub fn list(db: &Db) -> Result<Vec<LoginRow>, AppError> {
-    Ok(db.run_blocking(|conn| rows::list(conn, now()))?)
+pub fn list(db: &Db) -> Result<Vec<Login>, AppError> {
+    let rows = db.run_blocking(|conn| rows::list(conn, now()))?;
+    Ok(rows.into_iter().map(Login::from).collect())
 }
 
 /// Disables a login: its sessions end at once, on every instance, and it cannot sign in

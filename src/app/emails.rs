@@ -5,7 +5,7 @@ use uuid::Uuid;
 use super::{App, AppError};
 use crate::domain::outbox::{Email, EmailStatus};
 use crate::domain::page::Page;
-use crate::store::emails::{self as rows, EmailRow};
+use crate::store::emails as rows;
 use crate::store::now;
 
 /// How many emails are in each state.
@@ -25,23 +25,12 @@ pub async fn list_emails(
     after: i64,
     limit: i64,
 ) -> Result<(Page<Email>, Counts), AppError> {
-    let status = status.map(|s| s.as_str().to_string());
-    let (page, counts) = list(app, match_id, status, after, limit).await?;
-    Ok((page.try_map(Email::try_from)?, counts))
-}
-
-/// The same page as stored rows, as the console's email list still reads it.
-pub async fn list(
-    app: &App,
-    match_id: Option<Uuid>,
-    status: Option<String>,
-    after: i64,
-    limit: i64,
-) -> Result<(Page<EmailRow>, Counts), AppError> {
-    app.db
+    let (page, counts) = app
+        .db
         .run(move |conn| {
             let match_id = match_id.map(|m| m.to_string());
-            let page = rows::list(conn, match_id.as_deref(), status.as_deref(), after, limit)?;
+            let status = status.map(|s| s.as_str());
+            let page = rows::list(conn, match_id.as_deref(), status, after, limit)?;
             let (queued, sent, failed) = rows::counts(conn)?;
             Ok::<_, AppError>((
                 page,
@@ -52,7 +41,8 @@ pub async fn list(
                 },
             ))
         })
-        .await
+        .await?;
+    Ok((page.try_map(Email::try_from)?, counts))
 }
 
 /// Queues a failed email again, with a fresh set of attempts.

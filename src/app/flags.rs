@@ -15,16 +15,6 @@ use crate::domain::page::Page;
 use crate::store::flags::{self as rows, Filter, FlagRow, health_tx};
 use crate::store::{AnyConnection, StoreError, health as facts, matches, now};
 
-/// A flag as stored, with its pair and the pair's health, as the console pages still read
-/// it; the API reads [`PairFlag`].
-#[derive(Debug, Clone)]
-pub struct Flag {
-    pub row: FlagRow,
-    pub health: Option<Health>,
-    pub mentee_id: String,
-    pub mentor_id: String,
-}
-
 /// A flag with its pair and the pair's health (`None` once the match no longer runs).
 #[derive(Debug, Clone)]
 pub struct PairFlag {
@@ -32,19 +22,6 @@ pub struct PairFlag {
     pub health: Option<Health>,
     pub mentee_id: String,
     pub mentor_id: String,
-}
-
-impl TryFrom<Flag> for PairFlag {
-    type Error = AppError;
-
-    fn try_from(f: Flag) -> Result<Self, AppError> {
-        Ok(PairFlag {
-            flag: RaisedFlag::try_from(f.row)?,
-            health: f.health,
-            mentee_id: f.mentee_id,
-            mentor_id: f.mentor_id,
-        })
-    }
 }
 
 /// Which flags a list holds.
@@ -56,7 +33,7 @@ pub struct FlagFilter {
 }
 
 /// The pair health of the matches behind these flags.
-fn with_health(conn: &mut AnyConnection, rows: Vec<FlagRow>) -> Result<Vec<Flag>, StoreError> {
+fn with_health(conn: &mut AnyConnection, rows: Vec<FlagRow>) -> Result<Vec<PairFlag>, StoreError> {
     let mut ids: Vec<String> = rows.iter().map(|r| r.match_id.clone()).collect();
     ids.sort();
     ids.dedup();
@@ -65,8 +42,7 @@ fn with_health(conn: &mut AnyConnection, rows: Vec<FlagRow>) -> Result<Vec<Flag>
         .map(|(id, status, mentee, mentor)| (id, (status, mentee, mentor)))
         .collect();
     let healths = super::health::healths(conn)?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|row| {
             let (status, mentee_id, mentor_id) =
                 pairs.get(&row.match_id).cloned().unwrap_or_default();
@@ -76,14 +52,14 @@ fn with_health(conn: &mut AnyConnection, rows: Vec<FlagRow>) -> Result<Vec<Flag>
                     .copied()
                     .unwrap_or(Health::OnTrack)
             });
-            Flag {
-                row,
+            Ok(PairFlag {
+                flag: RaisedFlag::try_from(row)?,
                 health,
                 mentee_id,
                 mentor_id,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// A page of flags in the order they were raised.
@@ -108,25 +84,26 @@ pub async fn list(
             })
         })
         .await?;
-    page.try_map(PairFlag::try_from)
+    Ok(page)
 }
 
 /// For the console: unresolved flags first (open, then acknowledged), newest first in each,
 /// then the latest resolved ones.
-pub async fn worklist(
+pub async fn worklist_flags(
     app: &App,
     status: Option<FlagStatus>,
-    rule: Option<String>,
+    rule: Option<Rule>,
     match_id: Option<Uuid>,
-) -> Result<Vec<Flag>, AppError> {
+) -> Result<Vec<PairFlag>, AppError> {
     Ok(app
         .db
         .run(move |conn| {
+            let rule = rule.map(Rule::as_str);
             if let Some(m) = match_id {
                 let mut flags = rows::of_match(conn, &m.to_string())?;
                 flags.retain(|f| {
                     status.is_none_or(|s| f.status == s.as_str())
-                        && rule.as_ref().is_none_or(|r| &f.rule == r)
+                        && rule.is_none_or(|r| f.rule == r)
                 });
                 flags.sort_by_key(|f| (rank(&f.status), -f.seq));
                 return with_health(conn, flags);
@@ -141,26 +118,11 @@ pub async fn worklist(
             };
             let mut all = Vec::new();
             for (status, limit) in statuses {
-                all.extend(rows::newest(conn, status, rule.as_deref(), limit)?);
+                all.extend(rows::newest(conn, status, rule, limit)?);
             }
             with_health(conn, all)
         })
         .await?)
-}
-
-/// [`worklist`], with the flags parsed.
-pub async fn worklist_flags(
-    app: &App,
-    status: Option<FlagStatus>,
-    rule: Option<Rule>,
-    match_id: Option<Uuid>,
-) -> Result<Vec<PairFlag>, AppError> {
-    let rule = rule.map(|r| r.as_str().to_string());
-    worklist(app, status, rule, match_id)
-        .await?
-        .into_iter()
-        .map(PairFlag::try_from)
-        .collect()
 }
 
 /// Open first, then acknowledged, then resolved.
@@ -173,13 +135,6 @@ fn rank(status: &str) -> u8 {
 }
 
 /// A match, its health while it runs, and all its flags (unresolved first).
-pub struct PairHealth {
-    pub m: Match,
-    pub health: Option<Health>,
-    pub flags: Vec<FlagRow>,
-}
-
-/// A match, its health while it runs, and all its flags (unresolved first).
 pub struct MatchHealth {
     pub m: Match,
     pub health: Option<Health>,
@@ -187,20 +142,6 @@ pub struct MatchHealth {
 }
 
 pub async fn match_health(app: &App, match_id: Uuid) -> Result<MatchHealth, AppError> {
-    let h = pair_health(app, match_id).await?;
-    Ok(MatchHealth {
-        m: h.m,
-        health: h.health,
-        flags: h
-            .flags
-            .into_iter()
-            .map(RaisedFlag::try_from)
-            .collect::<Result<_, _>>()?,
-    })
-}
-
-/// The same, with the flags as stored rows, as the console's health panel still reads them.
-pub async fn pair_health(app: &App, match_id: Uuid) -> Result<PairHealth, AppError> {
     app.db
         .run(move |conn| {
             let m = matches::find(conn, match_id)?.ok_or_else(|| {
@@ -208,15 +149,19 @@ pub async fn pair_health(app: &App, match_id: Uuid) -> Result<PairHealth, AppErr
             })?;
             let mut flags = rows::of_match(conn, &match_id.to_string())?;
             flags.sort_by_key(|f| (rank(&f.status), -f.seq));
+            let flags = flags
+                .into_iter()
+                .map(RaisedFlag::try_from)
+                .collect::<Result<Vec<_>, _>>()?;
             let health = (m.status == MatchStatus::Approved).then(|| {
                 Health::of(
                     flags
                         .iter()
-                        .filter(|f| f.status != FlagStatus::Resolved.as_str())
-                        .filter_map(|f| crate::domain::health::Severity::parse(&f.severity).ok()),
+                        .filter(|f| f.status != FlagStatus::Resolved)
+                        .map(|f| f.severity),
                 )
             });
-            Ok(PairHealth { m, health, flags })
+            Ok(MatchHealth { m, health, flags })
         })
         .await
 }
@@ -236,16 +181,11 @@ fn no_flag(id: Uuid) -> AppError {
 }
 
 /// Open → acknowledged (again: no change). `by` says who, for the record.
-pub async fn acknowledge(app: &App, id: Uuid, by: String) -> Result<Flag, AppError> {
+pub async fn acknowledge_flag(app: &App, id: Uuid, by: String) -> Result<PairFlag, AppError> {
     decide(app, id, FlagAction::Acknowledge, by, None, None).await
 }
 
-/// [`acknowledge`], with the flag parsed.
-pub async fn acknowledge_flag(app: &App, id: Uuid, by: String) -> Result<PairFlag, AppError> {
-    acknowledge(app, id, by).await?.try_into()
-}
-
-/// [`resolve`], with the flag parsed.
+/// Resolves an open or acknowledged flag with a coordinator's resolution and note.
 pub async fn resolve_flag(
     app: &App,
     id: Uuid,
@@ -253,17 +193,6 @@ pub async fn resolve_flag(
     resolution: Option<String>,
     note: Option<String>,
 ) -> Result<PairFlag, AppError> {
-    resolve(app, id, by, resolution, note).await?.try_into()
-}
-
-/// Resolves an open or acknowledged flag with a coordinator's resolution and note.
-pub async fn resolve(
-    app: &App,
-    id: Uuid,
-    by: String,
-    resolution: Option<String>,
-    note: Option<String>,
-) -> Result<Flag, AppError> {
     decide(app, id, FlagAction::Resolve, by, resolution, note).await
 }
 
@@ -274,7 +203,7 @@ async fn decide(
     by: String,
     resolution: Option<String>,
     note: Option<String>,
-) -> Result<Flag, AppError> {
+) -> Result<PairFlag, AppError> {
     app.db
         .run(move |conn| {
             health_tx(conn, |conn| {

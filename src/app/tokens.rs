@@ -2,6 +2,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -10,7 +11,7 @@ use crate::domain::checkin::After;
 use crate::domain::field_error::FieldErrors;
 use crate::domain::role::Role;
 use crate::store::tokens::TokenRow;
-use crate::store::{Db, now, tokens, write_tx};
+use crate::store::{Db, StoreError, now, tokens, write_tx};
 
 /// Every token starts with this, so a leaked one is easy to recognise in logs and scanners.
 pub const PREFIX: &str = "belong_";
@@ -71,16 +72,51 @@ pub async fn authenticate(db: &Db, token: &str) -> Result<Option<Role>, AppError
     Ok(identify(db, token).await?.map(|(role, _)| role))
 }
 
+/// A token as listed: never its secret, nor its hash.
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<TokenRow> for Token {
+    type Error = StoreError;
+
+    fn try_from(t: TokenRow) -> Result<Self, StoreError> {
+        Ok(Token {
+            role: t
+                .role
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("api_tokens.role: {e}")))?,
+            id: t.id,
+            name: t.name,
+            created_at: t.created_at.and_utc(),
+            expires_at: t.expires_at.map(|at| at.and_utc()),
+            last_used_at: t.last_used_at.map(|at| at.and_utc()),
+            revoked_at: t.revoked_at.map(|at| at.and_utc()),
+        })
+    }
+}
+
 /// Every token, for `belong token list`.
-pub fn list(db: &Db) -> Result<Vec<TokenRow>, AppError> {
-    Ok(db.run_blocking(tokens::list)?)
+pub fn list(db: &Db) -> Result<Vec<Token>, AppError> {
+    let rows = db.run_blocking(tokens::list)?;
+    Ok(rows
+        .into_iter()
+        .map(Token::try_from)
+        .collect::<Result<_, _>>()?)
 }
 
 /// Revokes the one unrevoked token with this id or name, and returns it. A name shared by
 /// several tokens must be given by id instead.
-pub fn revoke(db: &Db, name_or_id: &str) -> Result<TokenRow, AppError> {
+pub fn revoke(db: &Db, name_or_id: &str) -> Result<Token, AppError> {
     let name_or_id = name_or_id.trim();
-    db.run_blocking(|conn| {
+    let row = db.run_blocking(|conn| {
         write_tx(conn, |conn| {
             let found = tokens::unrevoked_named(conn, name_or_id)?;
             match found.as_slice() {
@@ -102,5 +138,6 @@ pub fn revoke(db: &Db, name_or_id: &str) -> Result<TokenRow, AppError> {
                 ))),
             }
         })
-    })
+    })?;
+    Ok(Token::try_from(row)?)
 }

@@ -12,7 +12,9 @@ use crate::domain::checkin;
 use crate::domain::field_error::FieldErrors;
 use crate::domain::health::Resolution;
 use crate::domain::matches::{Decision, Match, MatchStatus, Transition, parse_reason};
-use crate::domain::matching::engine::{Candidate, Engine, MenteeEntry, MentorEntry, Outcome};
+use crate::domain::matching::engine::{
+    Candidate, Engine, MenteeEntry, MentorEntry, Outcome, Unmatched,
+};
 use crate::domain::matching::rules::Rule;
 use crate::domain::matching::settings::{MatchingSettings, SettingsInput, json as settings_json};
 use crate::domain::profile::{Mentee, MenteeStatus, Mentor, MentorStatus};
@@ -349,14 +351,51 @@ fn store_run(
     Ok(())
 }
 
+/// A run as read back from the store: its figures (scores in hundredths), the mentees left
+/// unmatched and why, and the settings it used (`Null` if unreadable).
+#[derive(Debug, Clone)]
+pub struct StoredRun {
+    pub created_at: DateTime<Utc>,
+    pub mentees: i32,
+    pub mentors: i32,
+    pub matched: i32,
+    pub total_score: i64,
+    pub min_score: i32,
+    pub unmatched: Vec<Unmatched>,
+    pub settings: Value,
+}
+
+impl From<RunRow> for StoredRun {
+    fn from(run: RunRow) -> Self {
+        let unmatched: Vec<Value> = serde_json::from_str(&run.unmatched).unwrap_or_default();
+        let text = |u: &Value, key: &str| u[key].as_str().unwrap_or_default().to_string();
+        StoredRun {
+            created_at: run.created_at.and_utc(),
+            mentees: run.mentees,
+            mentors: run.mentors,
+            matched: run.matched,
+            total_score: run.total_score,
+            min_score: run.min_score,
+            unmatched: unmatched
+                .iter()
+                .map(|u| Unmatched {
+                    mentee_id: text(u, "mentee_id"),
+                    reason: text(u, "reason"),
+                })
+                .collect(),
+            settings: serde_json::from_str(&run.settings).unwrap_or(Value::Null),
+        }
+    }
+}
+
 /// A stored run and the matches it proposed (in their current status).
-pub async fn get_run(app: &App, id: Uuid) -> Result<(RunRow, Vec<Match>), AppError> {
+pub async fn get_run(app: &App, id: Uuid) -> Result<(StoredRun, Vec<Match>), AppError> {
     app.db
         .run(move |conn| {
             let run = rows::find_run(conn, id)?.ok_or_else(|| {
                 AppError::NotFound(format!("there is no matching run with id {id}"))
             })?;
-            Ok((run, rows::of_run(conn, id)?))
+            Ok((run.into(), rows::of_run(conn, id)?))
         })
         .await
 }

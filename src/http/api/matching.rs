@@ -347,16 +347,16 @@ pub async fn get_run(
 ) -> Result<web::Json<StoredRunView>, ApiError> {
     let id = id_in_path(&id, "matching run")?;
     let (run, matches) = matching::get_run(&app, id).await?;
-    let unmatched: Vec<Value> = serde_json::from_str(&run.unmatched).unwrap_or_default();
     Ok(web::Json(StoredRunView {
         id,
-        created_at: run.created_at.and_utc(),
+        created_at: run.created_at,
         matches: matches.iter().map(MatchView::from).collect(),
-        unmatched: unmatched
-            .iter()
+        unmatched: run
+            .unmatched
+            .into_iter()
             .map(|u| UnmatchedView {
-                mentee_id: u["mentee_id"].as_str().unwrap_or_default().to_string(),
-                reason: u["reason"].as_str().unwrap_or_default().to_string(),
+                mentee_id: u.mentee_id,
+                reason: u.reason,
             })
             .collect(),
         stats: RunStats {
@@ -366,7 +366,7 @@ pub async fn get_run(
             total_score: run.total_score as f64 / 100.0,
             min_score: f64::from(run.min_score) / 100.0,
         },
-        settings: serde_json::from_str(&run.settings).unwrap_or(Value::Null),
+        settings: run.settings,
     }))
 }
 

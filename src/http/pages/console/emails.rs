@@ -32,7 +32,7 @@ struct EmailsPage<'a> {
 }
 
 pub async fn list(app: web::Data<App>, me: Me) -> Result<HttpResponse, ConsoleError> {
-    let (page_rows, counts) = emails::list(&app, None, None, 0, 200).await?;
+    let (page_rows, counts) = emails::list_emails(&app, None, None, 0, 200).await?;
     let page = Page::new(&app);
     Ok(page.html(
         StatusCode::OK,
@@ -48,7 +48,7 @@ pub async fn list(app: web::Data<App>, me: Me) -> Result<HttpResponse, ConsoleEr
                 .map(|r| EmailRowView {
                     id: r.id,
                     subject: r.subject,
-                    status: r.status,
+                    status: r.status.as_str().to_string(),
                     attempts: r.attempts,
                     last_error: r.last_error,
                 })

@@ -13,7 +13,7 @@ use super::people::show_mentee;
 use super::session::Me;
 use super::views::names;
 use crate::app::coordinators::SignedIn;
-use crate::app::flags::{self, Flag};
+use crate::app::flags::{self, PairFlag};
 use crate::app::{App, AppError, console, rematch};
 use crate::domain::health::{FlagStatus, Resolution, Rule};
 use crate::domain::matches::MatchStatus;
@@ -88,21 +88,17 @@ struct Refused {
     typed_note: String,
 }
 
-fn when(t: chrono::NaiveDateTime, app: &App) -> String {
-    chrono::TimeZone::from_utc_datetime(&app.settings.checkins.timezone, &t)
+fn when(t: chrono::DateTime<chrono::Utc>, app: &App) -> String {
+    chrono::TimeZone::from_utc_datetime(&app.settings.checkins.timezone, &t.naive_utc())
         .format("%-d %b %Y, %H:%M")
         .to_string()
 }
 
-fn history(f: &Flag, app: &App) -> String {
-    let r = &f.row;
+fn history(f: &PairFlag, app: &App) -> String {
+    let r = &f.flag;
     match (r.resolved_at, r.acknowledged_at) {
         (Some(at), _) => {
-            let how = r
-                .resolution
-                .as_deref()
-                .and_then(|x| Resolution::parse(x).ok())
-                .map_or("", Resolution::label);
+            let how = r.resolution.map_or("", Resolution::label);
             let by = r.resolved_by.as_deref().unwrap_or("Belong");
             let note = r
                 .note
@@ -129,9 +125,9 @@ async fn show(
     refused: Option<Refused>,
 ) -> Result<HttpResponse, ConsoleError> {
     let status = FlagStatus::parse(&f.status).ok();
-    let rule = Rule::parse(&f.rule).ok().map(|r| r.as_str().to_string());
+    let rule = Rule::parse(&f.rule).ok();
     let match_id = Uuid::parse_str(&f.match_id).ok();
-    let list = flags::worklist(app, status, rule, match_id).await?;
+    let list = flags::worklist_flags(app, status, rule, match_id).await?;
     let (open, acknowledged) = flags::waiting(app).await?;
     let ids: Vec<Uuid> = list
         .iter()
@@ -149,7 +145,7 @@ async fn show(
     let lines = list
         .iter()
         .map(|flag| {
-            let r = &flag.row;
+            let r = &flag.flag;
             let mine = refused.as_ref().filter(|x| x.flag == r.id);
             if let Some(x) = mine {
                 if let Some(m) = &x.resolution {
@@ -162,21 +158,21 @@ async fn show(
             let health = flag.health;
             FlagLine {
                 id: r.id.clone(),
-                title: Rule::parse(&r.rule).map_or("", Rule::title),
-                rule: r.rule.clone(),
+                title: r.rule.title(),
+                rule: r.rule.as_str().to_string(),
                 mentee: name(&flag.mentee_id),
                 mentee_id: flag.mentee_id.clone(),
                 mentor: name(&flag.mentor_id),
-                about: r.role.clone(),
+                about: r.role.map(|role| role.as_str().to_string()),
                 health_code: health.map_or("ended", |h| h.as_str()),
                 health: health.map_or("Match ended", |h| h.label()),
-                severity: r.severity.clone(),
+                severity: r.severity.as_str().to_string(),
                 evidence: r.evidence.clone(),
                 raised: when(r.raised_at, app),
-                status: r.status.clone(),
+                status: r.status.as_str().to_string(),
                 history: history(flag, app),
-                open: r.status == FlagStatus::Open.as_str(),
-                resolved: r.status == FlagStatus::Resolved.as_str(),
+                open: r.status == FlagStatus::Open,
+                resolved: r.status == FlagStatus::Resolved,
                 resolution_error: mine.and_then(|x| x.resolution.clone()),
                 note_error: mine.and_then(|x| x.note.clone()),
                 typed_resolution: mine.map(|x| x.typed_resolution.clone()).unwrap_or_default(),
@@ -242,10 +238,10 @@ pub async fn acknowledge(
 ) -> Result<HttpResponse, ConsoleError> {
     let note = match Uuid::parse_str(&id) {
         Err(_) => "Not done: that flag no longer exists.".to_string(),
-        Ok(id) => match flags::acknowledge(&app, id, who(&form.me)).await {
+        Ok(id) => match flags::acknowledge_flag(&app, id, who(&form.me)).await {
             Ok(f) => format!(
                 "Acknowledged: {}. Resolve it once you have acted.",
-                Rule::parse(&f.row.rule).map_or("", Rule::title)
+                f.flag.rule.title()
             ),
             Err(e) => not_done(e)?,
         },
@@ -279,7 +275,7 @@ pub async fn resolve(
         .await;
     };
     let typed = |k: &str| form.one(k).unwrap_or_default().to_string();
-    let outcome = flags::resolve(
+    let outcome = flags::resolve_flag(
         &app,
         flag,
         who(&form.me),
@@ -290,10 +286,7 @@ pub async fn resolve(
     let (status, note, refused) = match outcome {
         Ok(f) => (
             StatusCode::OK,
-            Some(format!(
-                "Resolved: {}.",
-                Rule::parse(&f.row.rule).map_or("", Rule::title)
-            )),
+            Some(format!("Resolved: {}.", f.flag.rule.title())),
             None,
         ),
         Err(AppError::Validation(errors)) => (

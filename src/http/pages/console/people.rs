@@ -10,7 +10,7 @@ use super::session::Me;
 use super::views::{ProposalView, lines, names};
 use crate::app::coordinators::SignedIn;
 use crate::app::{App, AppError, checkins, console, flags, matching, profiles};
-use crate::domain::health::{FlagStatus, Health, Rule};
+use crate::domain::health::{FlagStatus, Health};
 use crate::domain::matches::MatchStatus;
 use crate::domain::profile::{Mentee, MenteeStatus, Mentor, MentorStatus, PersonDetails};
 use crate::http::pages::render::Page;
@@ -195,7 +195,7 @@ struct Panel {
 
 /// The health panel of a running match.
 async fn panel(app: &App, match_id: Uuid) -> Result<Panel, ConsoleError> {
-    let h = flags::pair_health(app, match_id).await?;
+    let h = flags::match_health(app, match_id).await?;
     let health = h.health.unwrap_or(Health::OnTrack);
     Ok(Panel {
         match_id: match_id.to_string(),
@@ -204,8 +204,8 @@ async fn panel(app: &App, match_id: Uuid) -> Result<Panel, ConsoleError> {
         flags: h
             .flags
             .into_iter()
-            .filter(|f| f.status != FlagStatus::Resolved.as_str())
-            .map(|f| (Rule::parse(&f.rule).map_or("", Rule::title), f.evidence))
+            .filter(|f| f.status != FlagStatus::Resolved)
+            .map(|f| (f.rule.title(), f.evidence))
             .collect(),
     })
 }
@@ -259,15 +259,15 @@ pub async fn show_mentee(
     ids.extend(current.iter().map(|m| m.mentor_id));
     let names = names(app, ids).await?;
     let checkins = match &current {
-        Some(m) => checkins::list(app, Some(m.id), None, 0, 100)
+        Some(m) => checkins::list_checkins(app, Some(m.id), None, 0, 100)
             .await?
             .items
             .into_iter()
             .map(|c| CheckinLine {
                 step: c.step,
-                who: c.role,
+                who: c.role.as_str().to_string(),
                 due: c.due_at.format("%-d %b %Y").to_string(),
-                status: c.status,
+                status: c.status.as_str().to_string(),
             })
             .collect(),
         None => Vec::new(),
