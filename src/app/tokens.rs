@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::AppError;
+use super::{App, AppError};
 use crate::domain::checkin::After;
 use crate::domain::field_error::FieldErrors;
 use crate::domain::role::Role;
@@ -57,19 +57,20 @@ pub fn create_expiring(
 
 /// The role and name of a presented token, or `None` when it is unknown, revoked or expired.
 /// Every instance reads the database for each request, so a revocation holds at once.
-pub async fn identify(db: &Db, token: &str) -> Result<Option<(Role, String)>, AppError> {
+pub async fn identify(app: &App, token: &str) -> Result<Option<(Role, String)>, AppError> {
     if !token.starts_with(PREFIX) || token.len() > 200 {
         return Ok(None);
     }
     let digest = hash(token);
-    Ok(db
+    Ok(app
+        .db
         .run(move |conn| tokens::use_live(conn, &digest, now()))
         .await?)
 }
 
 /// The role of a presented token, or `None` when it is unknown, revoked or expired.
-pub async fn authenticate(db: &Db, token: &str) -> Result<Option<Role>, AppError> {
-    Ok(identify(db, token).await?.map(|(role, _)| role))
+pub async fn authenticate(app: &App, token: &str) -> Result<Option<Role>, AppError> {
+    Ok(identify(app, token).await?.map(|(role, _)| role))
 }
 
 /// A token as listed: never its secret, nor its hash.

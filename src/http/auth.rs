@@ -41,7 +41,7 @@ impl FromRequest for Caller {
             let token = presented.ok_or_else(|| {
                 ApiError::Unauthorized("send an API token as Authorization: Bearer <token>".into())
             })?;
-            match tokens::authenticate(&app.db, &token).await? {
+            match tokens::authenticate(&app, &token).await? {
                 Some(role) => Ok(Caller { role }),
                 None => Err(ApiError::Unauthorized(
                     "the API token is unknown or revoked".into(),
@@ -97,7 +97,7 @@ impl FromRequest for NamedCoordinator {
             let token = presented.ok_or_else(|| {
                 ApiError::Unauthorized("send an API token as Authorization: Bearer <token>".into())
             })?;
-            match tokens::identify(&app.db, &token).await? {
+            match tokens::identify(&app, &token).await? {
                 Some((role, name)) => {
                     Caller { role }.require_coordinator()?;
                     Ok(NamedCoordinator(format!(
