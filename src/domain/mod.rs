@@ -24,3 +24,4 @@ pub mod survey;
 pub mod taxonomy;
 pub mod text;
 pub mod validate;
+pub mod words;

@@ -67,6 +67,27 @@ text_enum!(
     MentorStatus { Active = "active", Paused = "paused" }
 );
 
+impl MenteeStatus {
+    /// The status as a person reads it: "Waiting", "Matched", "Withdrawn".
+    pub fn label(self) -> &'static str {
+        match self {
+            MenteeStatus::Waiting => "Waiting",
+            MenteeStatus::Matched => "Matched",
+            MenteeStatus::Withdrawn => "Withdrawn",
+        }
+    }
+}
+
+impl MentorStatus {
+    /// The status as a person reads it: "Active", "Paused".
+    pub fn label(self) -> &'static str {
+        match self {
+            MentorStatus::Active => "Active",
+            MentorStatus::Paused => "Paused",
+        }
+    }
+}
+
 impl Shift {
     pub fn label(self) -> &'static str {
         match self {

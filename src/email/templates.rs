@@ -7,6 +7,7 @@ use crate::domain::matching::score::{Explained, join_and_words, shared_affinity_
 use crate::domain::matching::settings::Criterion;
 use crate::domain::profile::{MenteeDetails, MentorDetails, PersonDetails};
 use crate::domain::taxonomy::Taxonomy;
+use crate::domain::words;
 
 /// One person as the email presents them.
 #[derive(Debug, Clone)]
@@ -38,7 +39,7 @@ struct Text<'a> {
     program: &'a str,
     mentee: &'a Card,
     mentor: &'a Card,
-    mentor_years: Option<u8>,
+    mentor_years: Option<String>,
     reasons: &'a [String],
     contact: &'a str,
     privacy_url: &'a str,
@@ -51,7 +52,7 @@ struct Html<'a> {
     program: &'a str,
     mentee: &'a Card,
     mentor: &'a Card,
-    mentor_years: Option<u8>,
+    mentor_years: Option<String>,
     reasons: &'a [String],
     contact: &'a str,
     contact_email: &'a str,
@@ -115,12 +116,14 @@ pub fn introduction(
     let reasons = reasons(explanation, named.as_deref());
     let contact = settings.reply_to.to_string();
     let contact_email = settings.reply_to.email.to_string();
-    let years = Some(mentor.years_experience.get()).filter(|y| *y > 0);
+    let years = Some(mentor.years_experience.get())
+        .filter(|y| *y > 0)
+        .map(|y| words::count(y, "year", "years"));
     let text = Text {
         program: &settings.program_name,
         mentee: &a,
         mentor: &b,
-        mentor_years: years,
+        mentor_years: years.clone(),
         reasons: &reasons,
         contact: &contact,
         privacy_url: &settings.privacy_url,
@@ -172,6 +175,10 @@ mod tests {
     }
 
     fn rendered() -> (Rendered, Settings) {
+        rendered_with_years(12)
+    }
+
+    fn rendered_with_years(years: i64) -> (Rendered, Settings) {
         let settings = Settings::load_with_env(None, Vec::new()).expect("settings");
         let rules = Rules::new(&settings.taxonomy, settings.matching.default_capacity);
         let mentee = validate::mentee(
@@ -185,7 +192,7 @@ mod tests {
         let mentor = validate::mentor(
             &MentorInput {
                 person: person("Grace \"Gigi\" Okafor & co", "grace@example.org"),
-                years_experience: Field::Value(12),
+                years_experience: Field::Value(years),
                 can_help_with: Field::Value(vec!["leadership".into()]),
                 ..Default::default()
             },
@@ -216,6 +223,20 @@ mod tests {
         assert!(r.html.contains("Zoë O&#39;Brien &#60;b&#62;"));
         assert!(!r.html.contains("<b>"));
         assert!(r.text.contains("Both speak Tagalog"));
+    }
+
+    #[test]
+    fn one_year_of_experience_is_singular() {
+        let (one, _) = rendered_with_years(1);
+        assert!(one.text.contains(", 1 year of experience."), "{}", one.text);
+        assert!(one.html.contains("1 year of experience"));
+        assert!(!one.text.contains("1 years") && !one.html.contains("1 years"));
+        let (many, _) = rendered();
+        assert!(
+            many.text.contains(", 12 years of experience."),
+            "{}",
+            many.text
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod checkins;
 mod consent;
 mod console;
 mod console_health;
+mod console_words;
 mod digest;
 mod email;
 mod employment;

@@ -13,6 +13,7 @@ use crate::app::{App, AppError, checkins, console, flags, matching, profiles};
 use crate::domain::health::{FlagStatus, Health};
 use crate::domain::matches::MatchStatus;
 use crate::domain::profile::{Mentee, MenteeStatus, Mentor, MentorStatus, PersonDetails};
+use crate::domain::words;
 use crate::http::pages::render::Page;
 
 /// A row of a people list: the name (linked where there is a page) and the other cells.
@@ -31,9 +32,11 @@ struct PeoplePage<'a> {
     path: &'a str,
     q: String,
     status: String,
-    statuses: Vec<&'static str>,
+    statuses: Vec<(&'static str, &'static str)>,
     headers: Vec<&'static str>,
     rows: Vec<PersonRow>,
+    /// What to do next when the list is empty.
+    empty: &'static str,
 }
 
 /// `q` and `status` from a list page's query string.
@@ -78,9 +81,10 @@ fn person_row(
 struct People {
     heading: &'static str,
     path: &'static str,
-    statuses: Vec<&'static str>,
+    statuses: Vec<(&'static str, &'static str)>,
     last_column: &'static str,
     rows: Vec<PersonRow>,
+    empty: &'static str,
 }
 
 fn people_page(
@@ -109,6 +113,7 @@ fn people_page(
                 people.last_column,
             ],
             rows: people.rows,
+            empty: people.empty,
         },
     )
 }
@@ -127,16 +132,21 @@ pub async fn mentees(
         .filter(|m| matches_search(&q, &m.details.person))
         .map(|m| {
             let link = Some(format!("/coordinator/mentees/{}", m.id.0));
-            let waited = format!("{} days", (today - m.created_at).num_days());
-            person_row(&app, &m.details.person, link, m.status.as_str(), waited)
+            let waited = words::count((today - m.created_at).num_days(), "day", "days");
+            person_row(&app, &m.details.person, link, m.status.label(), waited)
         })
         .collect();
     let people = People {
         heading: "Mentees",
         path: "/coordinator/mentees",
-        statuses: MenteeStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        statuses: MenteeStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label()))
+            .collect(),
         last_column: "Signed up",
         rows,
+        empty: "No mentees yet. People sign up as mentees on the form at /signup/mentee; \
+                share that link with new staff, and each sign-up shows here.",
     };
     Ok(people_page(&app, &me.0, (q, status), people))
 }
@@ -155,18 +165,24 @@ pub async fn mentors(
         .map(|m| {
             let capacity = u32::from(m.details.capacity.get());
             let free = format!(
-                "{} of {capacity} places free",
-                capacity.saturating_sub(m.active_mentees)
+                "{} of {capacity} {} free",
+                capacity.saturating_sub(m.active_mentees),
+                words::noun(capacity, "place", "places")
             );
-            person_row(&app, &m.details.person, None, m.status.as_str(), free)
+            person_row(&app, &m.details.person, None, m.status.label(), free)
         })
         .collect();
     let people = People {
         heading: "Mentors",
         path: "/coordinator/mentors",
-        statuses: MentorStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        statuses: MentorStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label()))
+            .collect(),
         last_column: "Capacity",
         rows,
+        empty: "No mentors yet. Experienced staff offer to mentor on the form at /signup/mentor; \
+                share that link, and each offer shows here.",
     };
     Ok(people_page(&app, &me.0, (q, status), people))
 }

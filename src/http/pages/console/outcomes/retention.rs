@@ -43,6 +43,8 @@ struct RetentionPage<'a> {
     cohort_choices: Vec<Choice>,
     chart: String,
     curve: Vec<CurveRow>,
+    /// Nobody to count yet: no mentee with a hire date.
+    nobody: bool,
     cohorts: Vec<CohortRow>,
     csv: String,
 }
@@ -50,8 +52,10 @@ struct RetentionPage<'a> {
 fn cohort_row(g: &RetentionGroup, min_cell: u32) -> CohortRow {
     let label = Month::parse(&g.cohort).map_or_else(|_| "Everyone".to_string(), Month::label);
     let n = |v: Option<u32>| v.map_or_else(|| hidden(min_cell), |v| shown(v.to_string()));
+    let nobody = g.n == Some(0);
     let share = |v: Option<Option<f64>>| match v {
         None => hidden(min_cell),
+        Some(_) if nobody => shown("no data yet".into()),
         Some(None) => shown("not yet".into()),
         Some(Some(s)) => shown(svg::percent_tenths(s)),
     };
@@ -134,8 +138,9 @@ pub async fn page(
         window: view.window_days,
         gap_label,
     });
+    let nobody = chosen.n == Some(0) || (chosen.n.is_none() && chosen.suppressed.is_none());
     let mut curve = Vec::new();
-    if let Some(n) = chosen.n {
+    if let Some(n) = chosen.n.filter(|n| *n > 0) {
         curve.push(CurveRow {
             day: "0 (hire)".into(),
             at_risk: n.to_string(),
@@ -170,6 +175,7 @@ pub async fn page(
             cohort_choices: cohort_choices(&months, q.cohort),
             chart,
             curve,
+            nobody,
             cohorts: view
                 .cohorts
                 .iter()
