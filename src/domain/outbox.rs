@@ -12,6 +12,17 @@ text_enum!(
     EmailStatus { Queued = "queued", Sent = "sent", Failed = "failed" }
 );
 
+impl EmailStatus {
+    /// The status as a person reads it: "Queued", "Sent", "Failed".
+    pub fn label(self) -> &'static str {
+        match self {
+            EmailStatus::Queued => "Queued",
+            EmailStatus::Sent => "Sent",
+            EmailStatus::Failed => "Failed",
+        }
+    }
+}
+
 /// One email in the outbox and how its delivery went (never its body).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email {

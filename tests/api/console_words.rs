@@ -74,6 +74,15 @@ async fn empty_lists_say_what_to_do_next(backend: Backend) {
     assert!(none.contains("No one matches this search."), "{none}");
     assert!(!none.contains("No mentees yet."), "{none}");
 
+    let emails = html(&client, &app, "/coordinator/emails").await;
+    assert!(emails.contains("When you approve a proposal"), "{emails}");
+
+    let flags = html(&client, &app, "/coordinator/flags").await;
+    assert!(
+        flags.contains(r#"<option value="acknowledged">Acknowledged</option>"#),
+        "{flags}"
+    );
+
     let proposals = html(&client, &app, "/coordinator/proposals").await;
     assert!(
         proposals.contains("There are no proposals to review."),

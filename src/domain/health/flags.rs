@@ -39,6 +39,17 @@ text_enum!(
     FlagStatus { Open = "open", Acknowledged = "acknowledged", Resolved = "resolved" }
 );
 
+impl FlagStatus {
+    /// The status as a person reads it: "Open", "Acknowledged", "Resolved".
+    pub fn label(self) -> &'static str {
+        match self {
+            FlagStatus::Open => "Open",
+            FlagStatus::Acknowledged => "Acknowledged",
+            FlagStatus::Resolved => "Resolved",
+        }
+    }
+}
+
 text_enum!(
     /// How a flag was closed. Coordinators choose the first four; Belong itself records the
     /// others when a match ends or a graver rule takes over.

@@ -48,7 +48,7 @@ pub async fn list(app: web::Data<App>, me: Me) -> Result<HttpResponse, ConsoleEr
                 .map(|r| EmailRowView {
                     id: r.id,
                     subject: r.subject,
-                    status: r.status.as_str().to_string(),
+                    status: r.status.label().to_string(),
                     attempts: r.attempts,
                     last_error: r.last_error,
                 })

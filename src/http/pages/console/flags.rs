@@ -57,7 +57,7 @@ struct FlagsPage<'a> {
     status: String,
     rule: String,
     match_filter: String,
-    statuses: Vec<&'static str>,
+    statuses: Vec<(&'static str, &'static str)>,
     rules: Vec<(&'static str, &'static str)>,
     resolutions: Vec<(&'static str, &'static str)>,
     flags: Vec<FlagLine>,
@@ -193,7 +193,10 @@ async fn show(
             status: status.map(|s| s.as_str().to_string()).unwrap_or_default(),
             rule: f.rule,
             match_filter: match_id.map(|m| m.to_string()).unwrap_or_default(),
-            statuses: FlagStatus::ALL.iter().map(|s| s.as_str()).collect(),
+            statuses: FlagStatus::ALL
+                .iter()
+                .map(|s| (s.as_str(), s.label()))
+                .collect(),
             rules: Rule::ALL.iter().map(|r| (r.as_str(), r.title())).collect(),
             resolutions: Resolution::CHOSEN
                 .iter()
