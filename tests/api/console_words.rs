@@ -10,7 +10,8 @@ on_both_backends!(
     a_mentor_with_one_place_reads_in_the_singular,
     statuses_read_as_words,
     empty_lists_say_what_to_do_next,
-    retention_with_nobody_says_no_data_yet
+    retention_with_nobody_says_no_data_yet,
+    settings_name_their_fields_in_words
 );
 
 async fn html(client: &reqwest::Client, app: &TestApp, path: &str) -> String {
@@ -98,4 +99,25 @@ async fn retention_with_nobody_says_no_data_yet(backend: Backend) {
     assert!(page.contains("No data yet"), "{page}");
     assert!(!page.contains("<td>100%</td>"), "{page}");
     assert!(page.contains("<td>no data yet</td>"), "{page}");
+}
+
+async fn settings_name_their_fields_in_words(backend: Backend) {
+    let app = spawn(backend).await;
+    let client = signed_in(&app).await;
+    let page = html(&client, &app, "/coordinator/settings").await;
+    assert!(
+        page.contains(r#"<label for="field-affinity">Shared affinity groups</label>"#),
+        "{page}"
+    );
+    let token = crate::common::csrf_token_in(&page);
+    let response = client
+        .post(app.url("/coordinator/settings"))
+        .form(&[("csrf_token", token.as_str()), ("min_score", "lots")])
+        .send()
+        .await
+        .expect("save");
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.expect("body");
+    assert!(page.contains("Minimum score: must be a number"), "{page}");
+    assert!(!page.contains("min_score:"), "{page}");
 }

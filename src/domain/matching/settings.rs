@@ -80,6 +80,20 @@ impl Criterion {
         }
     }
 
+    /// The criterion as a person reads it: "Specialty", "Shared affinity groups".
+    pub fn label(self) -> &'static str {
+        match self {
+            Criterion::Specialty => "Specialty",
+            Criterion::Shift => "Shift",
+            Criterion::Site => "Site",
+            Criterion::Goals => "Goals",
+            Criterion::Languages => "Languages",
+            Criterion::Affinity => "Shared affinity groups",
+            Criterion::Interests => "Interests",
+            Criterion::Meeting => "Meeting preferences",
+        }
+    }
+
     pub fn parse(name: &str) -> Option<Criterion> {
         Criterion::ALL.into_iter().find(|c| c.as_str() == name)
     }

@@ -20,7 +20,7 @@ struct SettingsPage<'a> {
     me: &'a SignedIn,
     note: Option<String>,
     errors: Vec<(String, String)>,
-    weights: Vec<(&'static str, String)>,
+    weights: Vec<(&'static str, &'static str, String)>,
     numbers: Vec<(&'static str, String, String)>,
 }
 
@@ -49,7 +49,7 @@ fn settings_page(
             weights: values
                 .weights
                 .iter()
-                .map(|(c, p)| (c.as_str(), shown(c.as_str(), p.to_string())))
+                .map(|(c, p)| (c.as_str(), c.label(), shown(c.as_str(), p.to_string())))
                 .collect(),
             numbers: vec![
                 (
@@ -99,6 +99,20 @@ pub async fn show(app: web::Data<App>, me: Me) -> Result<HttpResponse, ConsoleEr
     ))
 }
 
+/// A settings field as a person reads it: "Minimum score", not `min_score`.
+fn field_label(field: &str) -> String {
+    let criterion = field.strip_prefix("weights.").unwrap_or(field);
+    match field {
+        "min_score" => "Minimum score".into(),
+        "default_capacity" => "Mentees per mentor".into(),
+        "min_mentor_years" => "Minimum years of experience".into(),
+        "weights" => "Points per criterion".into(),
+        _ => {
+            Criterion::parse(criterion).map_or_else(|| field.to_string(), |c| c.label().to_string())
+        }
+    }
+}
+
 pub async fn save(app: web::Data<App>, form: Form) -> Result<HttpResponse, ConsoleError> {
     let mut errors: Vec<(String, String)> = Vec::new();
     let mut number = |name: &str| -> Option<f64> {
@@ -106,7 +120,10 @@ pub async fn save(app: web::Data<App>, form: Form) -> Result<HttpResponse, Conso
         match text.parse::<f64>() {
             Ok(n) if n.is_finite() => Some(n),
             _ => {
-                errors.push((format!("field-{name}"), format!("{name}: must be a number")));
+                errors.push((
+                    format!("field-{name}"),
+                    format!("{}: must be a number", field_label(name)),
+                ));
                 None
             }
         }
@@ -161,7 +178,7 @@ pub async fn save(app: web::Data<App>, form: Form) -> Result<HttpResponse, Conso
                             });
                     (
                         format!("field-{field}"),
-                        format!("{}: {}", e.field, e.message),
+                        format!("{}: {}", field_label(&e.field), e.message),
                     )
                 })
                 .collect();
