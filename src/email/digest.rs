@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use super::templates::Rendered;
 use crate::config::EmailSettings;
+use crate::domain::words;
 
 /// What the digest reports.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,13 +53,13 @@ pub fn render(
     link: &str,
     settings: &EmailSettings,
 ) -> Result<Rendered, askama::Error> {
-    let new_total = d.new_by_rule.iter().map(|r| r.2).sum();
+    let new_total: i64 = d.new_by_rule.iter().map(|r| r.2).sum();
     let unresolved = d.open + d.acknowledged;
     let subject = format!(
-        "{}: pair health on {}: {new_total} new flag{}, {unresolved} waiting",
+        "{}: pair health on {}: {}, {unresolved} waiting",
         settings.program_name,
         d.day,
-        if new_total == 1 { "" } else { "s" },
+        words::count(new_total, "new flag", "new flags"),
     );
     let program = &settings.program_name;
     let text = Text {

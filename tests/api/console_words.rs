@@ -29,6 +29,9 @@ async fn a_mentor_with_one_place_reads_in_the_singular(backend: Backend) {
     assert!(page.contains("<td>1 of 1 place free</td>"), "{page}");
     assert!(page.contains("<td>2 of 2 places free</td>"), "{page}");
     assert!(!page.contains("1 places"), "{page}");
+
+    let overview = html(&client, &app, "/coordinator").await;
+    assert!(overview.contains("3 places in all"), "{overview}");
 }
 
 async fn statuses_read_as_words(backend: Backend) {

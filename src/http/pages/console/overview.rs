@@ -8,6 +8,7 @@ use super::errors::ConsoleError;
 use super::session::Me;
 use crate::app::coordinators::SignedIn;
 use crate::app::{App, console, flags};
+use crate::domain::words;
 use crate::http::pages::render::Page;
 
 #[derive(Template)]
@@ -16,9 +17,9 @@ struct OverviewPage<'a> {
     program: &'a str,
     me: &'a SignedIn,
     waiting: usize,
-    longest_wait_days: Option<i64>,
+    longest_wait: Option<String>,
     mentors_free: usize,
-    free_places: u32,
+    free_places: String,
     proposals: usize,
     emails_queued: i64,
     emails_failed: i64,
@@ -36,9 +37,11 @@ pub async fn overview(app: web::Data<App>, me: Me) -> Result<HttpResponse, Conso
             program: &page.program,
             me: &me.0,
             waiting: o.waiting,
-            longest_wait_days: o.longest_wait_days,
+            longest_wait: o
+                .longest_wait_days
+                .map(|days| words::count(days, "day", "days")),
             mentors_free: o.mentors_free,
-            free_places: o.free_places,
+            free_places: words::count(o.free_places, "place", "places"),
             proposals: o.proposals,
             emails_queued: o.emails_queued,
             emails_failed: o.emails_failed,

@@ -13,6 +13,7 @@ use super::views::{ProposalView, lines, names};
 use crate::app::coordinators::SignedIn;
 use crate::app::{App, AppError, console, matching};
 use crate::domain::matches::{Decision, Match};
+use crate::domain::words;
 use crate::http::pages::render::Page;
 
 #[derive(Template)]
@@ -71,19 +72,9 @@ pub async fn run(app: web::Data<App>, form: Form) -> Result<HttpResponse, Consol
     let run = matching::run(&app, None, dry_run).await?;
     if !dry_run {
         let note = format!(
-            "Matching stored {} proposal{}; {} mentee{} could not be matched this time.",
-            run.outcome.proposals.len(),
-            if run.outcome.proposals.len() == 1 {
-                ""
-            } else {
-                "s"
-            },
-            run.outcome.unmatched.len(),
-            if run.outcome.unmatched.len() == 1 {
-                ""
-            } else {
-                "s"
-            },
+            "Matching stored {}; {} could not be matched this time.",
+            words::count(run.outcome.proposals.len() as i64, "proposal", "proposals"),
+            words::count(run.outcome.unmatched.len() as i64, "mentee", "mentees"),
         );
         return show_proposals(&app, &form.me, Some(note)).await;
     }
