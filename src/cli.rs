@@ -57,7 +57,7 @@ pub enum TokenCommand {
         #[arg(long, value_enum)]
         role: RoleArg,
         /// How long the token works, as an ISO 8601 duration (P90D, P1Y); forever when omitted.
-        #[arg(long, value_name = "DURATION", value_parser = After::parse)]
+        #[arg(long, value_name = "DURATION", value_parser = lifetime)]
         expires_in: Option<After>,
     },
     /// List every token: name, role, when made, last used, expiry and revocation (never the secret).
@@ -187,7 +187,8 @@ fn token(app: &crate::app::App, command: TokenCommand) -> Result<(), String> {
             let token = tokens::create_expiring(&app.db, &name, role, expires_in)
                 .map_err(|e| e.to_string())?;
             println!(
-                "Created a {role} token named \"{}\". It is shown only this once:",
+                "Created {} {role} token named \"{}\". It is shown only this once:",
+                if role == Role::Integration { "an" } else { "a" },
                 name.trim()
             );
             println!("{token}");
@@ -296,6 +297,17 @@ fn coordinator(app: &crate::app::App, command: CoordinatorCommand) -> Result<(),
             Ok(())
         }
     }
+}
+
+/// A token's lifetime: an ISO 8601 duration longer than nothing.
+fn lifetime(text: &str) -> Result<After, String> {
+    let after = After::parse(text)?;
+    if after.is_zero() {
+        return Err(format!(
+            "\"{text}\" is no time at all; give how long the token works, e.g. P90D"
+        ));
+    }
+    Ok(after)
 }
 
 /// A stored time for people: `2026-12-04 16:38 UTC`, or `-` when there is none.

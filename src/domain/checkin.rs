@@ -61,6 +61,11 @@ impl After {
         Ok(after)
     }
 
+    /// Whether it is no time at all (`P0D`, `PT0S`).
+    pub fn is_zero(self) -> bool {
+        self.months == 0 && self.days == 0 && self.seconds == 0
+    }
+
     /// The moment this long after `start`.
     pub fn from(self, start: DateTime<Utc>) -> DateTime<Utc> {
         let with_months = start

@@ -112,6 +112,24 @@ async fn a_token_made_to_expire_stops_working_then() {
     );
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("ISO 8601"));
+    let none = run(
+        &db,
+        &[
+            "token",
+            "create",
+            "--name",
+            "x",
+            "--role",
+            "coordinator",
+            "--expires-in",
+            "P0D",
+        ],
+    );
+    assert!(
+        !none.status.success(),
+        "a token that never works is refused"
+    );
+    assert!(String::from_utf8_lossy(&none.stderr).contains("no time at all"));
 }
 
 fn create_coordinator(db: &TestDb, email: &str, password: &str) {
