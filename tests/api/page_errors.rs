@@ -81,3 +81,33 @@ async fn a_busy_database_is_a_503_page_with_retry_after() {
     assert!(html.contains("very busy just now"), "{html}");
     assert!(!html.contains("locked"), "{html}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_database_at_sign_in_is_a_503_with_retry_after() {
+    let db = TestDb::new(Backend::Sqlite);
+    let path = db.url.trim_start_matches("sqlite://").to_string();
+    let app = spawn_with(db, &[("BELONG__DATABASE__SQLITE_BUSY_TIMEOUT_MS", "200")]).await;
+    let client = browser_client();
+    let token = open_form(&client, &app.url("/coordinator/login")).await;
+    let mut holder = SqliteConnection::establish(&path).expect("open");
+    holder.batch_execute("BEGIN IMMEDIATE").expect("lock");
+    let response = client
+        .post(app.url("/coordinator/login"))
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", "lead@example.org"),
+            ("password", "tea before the night shift"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    holder.batch_execute("ROLLBACK").expect("unlock");
+    assert_eq!(response.status(), 503);
+    assert_eq!(
+        response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("5")
+    );
+}

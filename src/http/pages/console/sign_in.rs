@@ -8,10 +8,11 @@ use askama::Template;
 use super::errors::ConsoleError;
 use super::form::{Fields, Form};
 use super::session::SESSION_COOKIE;
-use crate::app::App;
 use crate::app::coordinators::{self, LoginError};
+use crate::app::{App, AppError};
 use crate::http::pages::csrf;
 use crate::http::pages::render::Page;
+use crate::http::problem::RETRY_AFTER_SECS;
 
 #[derive(Template)]
 #[template(path = "console/login.html")]
@@ -119,14 +120,32 @@ pub async fn login(app: web::Data<App>, req: HttpRequest, body: web::Bytes) -> H
             BUSY_RETRY_SECS,
         ),
         Err(LoginError::Unavailable(e)) => {
-            tracing::warn!(error = %e, "sign-in failed");
-            login_page(
+            // The same rule as every failure page: overload is 503 with Retry-After, anything
+            // else a 500 logged as an error.
+            let status = match e {
+                AppError::Unavailable(_) => {
+                    tracing::warn!(error = %e, "sign-in unavailable");
+                    StatusCode::SERVICE_UNAVAILABLE
+                }
+                _ => {
+                    tracing::error!(error = %e, "sign-in failed");
+                    StatusCode::INTERNAL_SERVER_ERROR
+                }
+            };
+            let mut page = login_page(
                 &app,
                 &req,
-                StatusCode::SERVICE_UNAVAILABLE,
+                status,
                 field("email"),
                 Some("We could not sign you in just now. Please try again in a minute."),
-            )
+            );
+            if status == StatusCode::SERVICE_UNAVAILABLE {
+                page.headers_mut().insert(
+                    actix_web::http::header::RETRY_AFTER,
+                    actix_web::http::header::HeaderValue::from_static(RETRY_AFTER_SECS),
+                );
+            }
+            page
         }
     }
 }
